@@ -1,0 +1,47 @@
+"""Sign-in backends: passwords (with django-axes in front) and an optional trusted SSO header."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
+from django.contrib.auth.middleware import RemoteUserMiddleware
+
+
+class PortalModelBackend(ModelBackend):
+    """The password backend, loading the signed-in user with their employee record in one query."""
+
+    def get_user(self, user_id):
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("employee__business_unit", "employee__manager").get(
+                pk=user_id
+            )
+        except user_model.DoesNotExist:
+            return None
+        # An inactive user (for instance after HR ended their employment) is signed out here,
+        # on their next request, whatever session they still hold.
+        return user if self.user_can_authenticate(user) else None
+
+
+class TrustedHeaderBackend(RemoteUserBackend, PortalModelBackend):
+    """SSO: the user named by the trusted proxy's header. Never creates users; off unless
+    SSO_HEADER is set."""
+
+    create_unknown_user = False
+
+    def authenticate(self, request, remote_user):
+        if not settings.SSO_HEADER:
+            return None
+        return super().authenticate(request, remote_user)
+
+
+class TrustedHeaderMiddleware(RemoteUserMiddleware):
+    """Signs in the user named in the SSO_HEADER request header; does nothing when unset."""
+
+    @property
+    def header(self):
+        return "HTTP_" + settings.SSO_HEADER.upper().replace("-", "_")
+
+    def __call__(self, request):
+        if not settings.SSO_HEADER:
+            return self.get_response(request)
+        return super().__call__(request)

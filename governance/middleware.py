@@ -1,0 +1,25 @@
+"""Remembers the client address of the current request, for the audit trail."""
+
+from contextvars import ContextVar
+
+from axes.helpers import get_client_ip_address
+
+_client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
+
+
+def current_client_address():
+    """The address of the request being served, or None in a job or a command."""
+    return _client_address.get()
+
+
+class ClientAddressMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # The same address django-axes sees, so proxies are handled one way everywhere.
+        token = _client_address.set(get_client_ip_address(request) or None)
+        try:
+            return self.get_response(request)
+        finally:
+            _client_address.reset(token)

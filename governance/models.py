@@ -1,0 +1,220 @@
+"""People (kept in sync from HR), the Standards, notifications and the audit trail."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class User(AbstractUser):
+    """A sign-in. A person's place in the City lives on their `Employee` record."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+
+class BusinessUnit(models.Model):
+    """A unit of the City's organisation, such as Calgary Transit; units nest."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EmploymentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    LEAVE = "leave", "On leave"
+    TERMINATED = "terminated", "Employment ended"
+
+
+class Employee(models.Model):
+    """A City employee as HR knows them. Changes arrive through the HR roster import."""
+
+    employee_number = models.CharField(max_length=20, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField("work email")
+    job_title = models.CharField(max_length=200, blank=True)
+    business_unit = models.ForeignKey(BusinessUnit, on_delete=models.PROTECT, related_name="employees")
+    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="direct_reports")
+    employment_status = models.CharField(
+        max_length=12, choices=EmploymentStatus.choices, default=EmploymentStatus.ACTIVE
+    )
+    role_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When job title, business unit, manager or status last changed."
+    )
+    in_hr_roster = models.BooleanField(
+        default=True, help_text="False once a full HR roster import no longer lists this employee."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employee",
+        help_text="The sign-in of this employee, if they have one.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="employee_name_idx"),
+            models.Index(fields=["employment_status"], name="employee_status_idx"),
+            models.Index(fields=["role_changed_at"], name="employee_role_changed_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.employee_number})"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_terminated(self):
+        return self.employment_status == EmploymentStatus.TERMINATED
+
+
+class TrainingCourse(models.TextChoices):
+    SOCIAL_MEDIA = "social_media", "City social media training for content providers"
+    ACCESSIBLE_CONTENT = "accessible_content", "Accessible digital content"
+    RECORDS = "records", "Records and information management"
+
+
+class TrainingRecord(models.Model):
+    """A course an employee completed, and until when it counts."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="training_records")
+    course = models.CharField(max_length=32, choices=TrainingCourse.choices)
+    completed_on = models.DateField()
+    expires_on = models.DateField()
+
+    class Meta:
+        ordering = ["-completed_on"]
+        indexes = [models.Index(fields=["employee", "course", "expires_on"], name="training_current_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=models.F("completed_on")), name="training_expires_after_completion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_course_display()} — {self.employee.full_name}"
+
+    @property
+    def is_current(self):
+        return self.expires_on >= timezone.localdate()
+
+
+class StandardsVersionQuerySet(models.QuerySet):
+    def current(self):
+        """The version in force now: the latest one already in effect, or None."""
+        return self.filter(effective_from__lte=timezone.now()).order_by("-effective_from").first()
+
+
+class StandardsVersion(models.Model):
+    """A version of the Social Media Standards for City Employees."""
+
+    version = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200, default="Social Media Standards for City Employees")
+    approved_on = models.DateField()
+    effective_from = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+
+    objects = StandardsVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.title}, version {self.version}"
+
+
+class PolicyAcknowledgement(models.Model):
+    """An employee's confirmation that they have read one version of the Standards."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="acknowledgements")
+    standards_version = models.ForeignKey(StandardsVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["employee", "standards_version"], name="one_ack_per_version")]
+
+    def __str__(self):
+        return f"{self.employee} acknowledged {self.standards_version.version}"
+
+
+class Notification(models.Model):
+    """A message for a person (shown in the portal) or a mailbox, also sent as email."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="Empty for a message to a shared mailbox only.",
+    )
+    email = models.EmailField(blank=True, help_text="Where the email goes; empty for in-portal only.")
+    kind = models.CharField(max_length=64, help_text="The email templates used: emails/<kind>_*.")
+    context = models.JSONField(default=dict, blank=True)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recent_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class AuditEvent(models.Model):
+    """One thing that happened, by whom, to what. Append-only: the database refuses changes."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the system acted (a job or an import).",
+    )
+    actor_label = models.CharField(max_length=150, help_text="Who acted, as shown then.")
+    verb = models.CharField(max_length=64)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(default=dict, blank=True, help_text='{"field": {"before": …, "after": …}}')
+    note = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "created_at"], name="audit_target_idx"),
+            models.Index(fields=["verb", "created_at"], name="audit_verb_idx"),
+            models.Index(fields=["actor", "created_at"], name="audit_actor_idx"),
+            models.Index(fields=["created_at"], name="audit_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.target_repr}"

@@ -1,0 +1,47 @@
+"""The main navigation: only what the signed-in person's roles can use (DESIGN §2).
+
+Each entry names a URL and the predicate that decides who sees it. The same predicates guard
+the views, so hiding a link is a convenience, never the protection.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible_to: object = None  # a rules predicate, or None for everyone signed in
+
+    def url(self):
+        return reverse(self.url_name)
+
+
+ITEMS = [
+    NavItem("Home", "home"),
+    NavItem("Standards", "standards"),
+]
+
+PUBLIC_ITEMS = []
+
+
+def _entries(request, items):
+    path = request.path
+    entries = []
+    for item in items:
+        if item.visible_to is not None and not item.visible_to(request.user):
+            continue
+        url = item.url()
+        current = path == url or (url != "/" and path.startswith(url))
+        entries.append({"label": item.label, "url": url, "current": current})
+    return entries
+
+
+def items_for(request):
+    return _entries(request, ITEMS)
+
+
+def public_items(request):
+    return _entries(request, PUBLIC_ITEMS)

@@ -1,0 +1,243 @@
+"""Reading the HR roster CSV strictly: every problem is found, with its line and column.
+
+This module only reads and checks; `services.import_hr_roster` applies a roster that passed.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from .models import BusinessUnit, Employee, EmploymentStatus
+
+COLUMNS = (
+    "employee_number",
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "business_unit_code",
+    "business_unit_name",
+    "manager_employee_number",
+    "employment_status",
+)
+REQUIRED = ("employee_number", "first_name", "last_name", "email", "business_unit_code", "business_unit_name")
+STATUSES = {choice.value for choice in EmploymentStatus}
+
+
+def _max_length(model, field):
+    return model._meta.get_field(field).max_length
+
+
+MAX_LENGTHS = {
+    "employee_number": _max_length(Employee, "employee_number"),
+    "first_name": _max_length(Employee, "first_name"),
+    "last_name": _max_length(Employee, "last_name"),
+    "email": _max_length(Employee, "email"),
+    "job_title": _max_length(Employee, "job_title"),
+    "business_unit_code": _max_length(BusinessUnit, "code"),
+    "business_unit_name": _max_length(BusinessUnit, "name"),
+    "manager_employee_number": _max_length(Employee, "employee_number"),
+}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    employee_number: str
+    first_name: str
+    last_name: str
+    email: str
+    job_title: str
+    business_unit_code: str
+    business_unit_name: str
+    manager_employee_number: str
+    employment_status: str
+
+
+@dataclass(frozen=True, order=True)
+class RosterError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class RosterInvalid(Exception):
+    """The roster has errors; nothing of it may be applied."""
+
+    def __init__(self, errors):
+        self.errors = sorted(errors)
+        super().__init__(f"{len(self.errors)} error(s) in the HR roster; nothing was imported.")
+
+
+def _decode_lines(data: bytes):
+    """Text of the file, or the errors that make it unreadable (bad UTF-8, NUL bytes)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    errors = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            errors.append(RosterError(number, "", f"is not valid UTF-8 (byte {exc.start + 1}); save the file as UTF-8"))
+            continue
+        position = line.find("\x00")
+        if position >= 0:
+            errors.append(RosterError(number, "", f"contains a NUL byte at character {position + 1}"))
+    if errors:
+        raise RosterInvalid(errors)
+    return data.decode("utf-8")
+
+
+def parse_roster(data: bytes) -> list[RosterRow]:
+    """Rows of a roster file that is well-formed on its own; RosterInvalid lists every error.
+
+    Checks here need only the file: encoding, header, ragged rows, required values, lengths,
+    emails, statuses, duplicate employee numbers and business units named two ways. Managers
+    and cycles are checked against the directory by `check_managers`.
+    """
+    text = _decode_lines(data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    errors = []
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise RosterInvalid([RosterError(1, "", f"cannot be read as CSV: {exc}")]) from exc
+    if header is None:
+        raise RosterInvalid([RosterError(1, "", "the file is empty; expected a header line")])
+    header = [name.strip() for name in header]
+    missing = [name for name in COLUMNS if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if missing:
+        errors.append(RosterError(1, "", "missing column(s): " + ", ".join(missing)))
+    if unknown:
+        errors.append(RosterError(1, "", "unknown column(s): " + ", ".join(unknown)))
+    if duplicated:
+        errors.append(RosterError(1, "", "repeated column(s): " + ", ".join(duplicated)))
+    if errors:
+        raise RosterInvalid(errors)
+
+    rows = []
+    first_line_of = {}
+    unit_names = {}
+    line = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RosterError(line, "", f"cannot be read as CSV: {exc}"))
+            break
+        start, line = line, reader.line_num + 1
+        if not record or record == [""]:
+            continue  # a blank line
+        if len(record) != len(header):
+            errors.append(RosterError(start, "", f"expected {len(header)} fields, found {len(record)}"))
+            continue
+        values = {name: value.strip() for name, value in zip(header, record, strict=True)}
+        row_errors = _check_values(start, values)
+        errors.extend(row_errors)
+        number = values["employee_number"]
+        if number:
+            if number in first_line_of:
+                errors.append(
+                    RosterError(
+                        start, "employee_number", f"{number} is listed twice (first on line {first_line_of[number]})"
+                    )
+                )
+            else:
+                first_line_of[number] = start
+        code, name = values["business_unit_code"], values["business_unit_name"]
+        if code and name:
+            seen = unit_names.setdefault(code, (name, start))
+            if seen[0] != name:
+                errors.append(
+                    RosterError(
+                        start,
+                        "business_unit_name",
+                        f"business unit {code} is named {name!r} here but {seen[0]!r} on line {seen[1]}",
+                    )
+                )
+        if not row_errors:
+            values["employment_status"] = values["employment_status"].lower()
+            rows.append(RosterRow(line=start, **values))
+    if errors:
+        raise RosterInvalid(errors)
+    return rows
+
+
+def _check_values(line, values):
+    errors = []
+    for column in REQUIRED:
+        if not values[column]:
+            errors.append(RosterError(line, column, "is empty; a value is required"))
+    for column, limit in MAX_LENGTHS.items():
+        if len(values[column]) > limit:
+            errors.append(RosterError(line, column, f"is {len(values[column])} characters long; at most {limit}"))
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            errors.append(RosterError(line, "email", f"{values['email']!r} is not an email address"))
+    status = values["employment_status"].lower()
+    if status not in STATUSES:
+        errors.append(
+            RosterError(
+                line,
+                "employment_status",
+                f"{values['employment_status']!r} is not a status; use one of " + ", ".join(sorted(STATUSES)),
+            )
+        )
+    if values["manager_employee_number"] and values["manager_employee_number"] == values["employee_number"]:
+        errors.append(RosterError(line, "manager_employee_number", "an employee cannot be their own manager"))
+    return errors
+
+
+def check_managers(rows: list[RosterRow], existing_managers: dict[str, str | None], *, full: bool):
+    """Errors for managers that do not exist and for management cycles.
+
+    `existing_managers` maps every employee number in the directory to their manager's number.
+    In a full import the file is the whole organisation, so managers must be in the file; in a
+    partial import they may also be employees already in the directory.
+    """
+    errors = []
+    in_file = {row.employee_number: row for row in rows}
+    for row in rows:
+        manager = row.manager_employee_number
+        if manager and manager not in in_file and (full or manager not in existing_managers):
+            where = "in this file" if full else "in this file or in the directory"
+            errors.append(RosterError(row.line, "manager_employee_number", f"manager {manager} is not {where}"))
+    if errors:
+        return errors
+
+    # The organisation after the import: the file's rows override the directory.
+    manager_of = {} if full else dict(existing_managers)
+    manager_of.update({row.employee_number: row.manager_employee_number or None for row in rows})
+    state = {}  # number -> 1 while being walked, 2 when known to reach the top
+    reported = set()
+    for row in rows:
+        path = []
+        number = row.employee_number
+        while number is not None and state.get(number) is None:
+            state[number] = 1
+            path.append(number)
+            number = manager_of.get(number)
+        if number is not None and state.get(number) == 1:
+            cycle = path[path.index(number) :]
+            key = frozenset(cycle)
+            if key not in reported:
+                reported.add(key)
+                line = min((in_file[n].line for n in cycle if n in in_file), default=row.line)
+                chain = " → ".join([*cycle, cycle[0]])
+                errors.append(RosterError(line, "manager_employee_number", f"management cycle: {chain}"))
+        for walked in path:
+            state[walked] = 2
+    return errors

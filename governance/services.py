@@ -1,0 +1,544 @@
+"""Every change to people, the Standards, notifications and the audit trail.
+
+Each public function is one verb: it runs in a transaction, writes its audit event in the same
+transaction, and leaves side effects (email) to tasks enqueued after commit.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from . import tasks
+from .emails import build_email
+from .middleware import current_client_address
+from .models import (
+    AuditEvent,
+    BusinessUnit,
+    Employee,
+    EmploymentStatus,
+    Notification,
+    PolicyAcknowledgement,
+    StandardsVersion,
+    User,
+)
+from .roster import RosterInvalid, check_managers
+
+
+class WorkflowError(Exception):
+    """A rule of the Standards or of a workflow refused the change; the message tells the
+    person what happened, in words they can act on."""
+
+
+# --- the audit trail -------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A JSON-safe rendering of a field value for the audit trail."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def diff(before: dict, after: dict) -> dict:
+    """The fields whose values differ, as {"field": {"before": …, "after": …}}."""
+    return {
+        name: {"before": _plain(before.get(name)), "after": _plain(after.get(name))}
+        for name in after
+        if before.get(name) != after.get(name)
+    }
+
+
+def actor_label_for(acting_user, default="system"):
+    if acting_user is None:
+        return default
+    return acting_user.get_username()
+
+
+def build_audit_event(
+    *, verb, target=None, acting_user=None, actor_label=None, changes=None, note="", when=None
+) -> AuditEvent:
+    """An unsaved AuditEvent, for services that write many at once with bulk_create."""
+    return AuditEvent(
+        created_at=when or timezone.now(),
+        actor=acting_user,
+        actor_label=actor_label or actor_label_for(acting_user),
+        verb=verb,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:255] if target is not None else "",
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        note=note,
+        ip_address=current_client_address(),
+    )
+
+
+def record_event(*, verb, target=None, acting_user=None, actor_label=None, changes=None, note="") -> AuditEvent:
+    """Append one event to the audit trail, inside the caller's transaction."""
+    event = build_audit_event(
+        verb=verb, target=target, acting_user=acting_user, actor_label=actor_label, changes=changes, note=note
+    )
+    event.save()
+    return event
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def _notification_address(user):
+    employee = getattr(user, "employee", None)
+    return (employee.email if employee else "") or user.email
+
+
+def _display_name(user):
+    employee = getattr(user, "employee", None)
+    return employee.full_name if employee else (user.get_full_name() or user.get_username())
+
+
+def notify(*, kind, context, link="", users: Iterable = (), mailboxes: Iterable[str] = ()) -> list[Notification]:
+    """Tell people something: an in-portal notification for each user, and an email to each
+    user and mailbox, sent by a task after the surrounding transaction commits. A user named
+    twice is told once."""
+    notifications = []
+    seen_users = set()
+    for user in users:
+        if user is None or user.pk in seen_users or not user.is_active:
+            continue
+        seen_users.add(user.pk)
+        name = _display_name(user)
+        built = build_email(kind, context=context, link=link, recipient_name=name)
+        notifications.append(
+            Notification(
+                recipient=user,
+                email=_notification_address(user),
+                kind=kind,
+                context={**context, "recipient_name": name},
+                subject=built.subject,
+                body=built.text,
+                link=link,
+            )
+        )
+    for address in dict.fromkeys(mailboxes):
+        if not address:
+            continue
+        built = build_email(kind, context=context, link=link)
+        notifications.append(
+            Notification(email=address, kind=kind, context=context, subject=built.subject, body=built.text, link=link)
+        )
+    Notification.objects.bulk_create(notifications)
+    for notification in notifications:
+        if notification.email:
+            tasks.send_notification_email.delay_on_commit(notification.pk)
+    return notifications
+
+
+def deliver_notification_email(*, notification_id) -> bool:
+    """Send a notification's email once. A concurrent or repeated delivery of the same
+    notification finds it locked or already sent and does nothing."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .exclude(email="")
+            .first()
+        )
+        if notification is None:
+            return False
+        built = build_email(
+            notification.kind,
+            context=notification.context,
+            link=notification.link,
+            recipient_name=notification.context.get("recipient_name", ""),
+        )
+        message = EmailMultiAlternatives(subject=built.subject, body=built.text, to=[notification.email])
+        message.attach_alternative(built.html, "text/html")
+        message.send()
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def mark_notifications_read(*, acting_user, notification_ids=None) -> int:
+    """Mark the user's own notifications read (all unread ones when no ids are given)."""
+    unread = Notification.objects.filter(recipient=acting_user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+# --- the Standards ---------------------------------------------------------------------------
+
+
+def acknowledge_standards(*, employee: Employee, standards_version: StandardsVersion, acting_user):
+    """Record that the employee read this version of the Standards; audit event and receipt."""
+    if employee.user_id != acting_user.pk:
+        raise WorkflowError("Only the employee themselves can acknowledge the Standards.")
+    current = StandardsVersion.objects.current()
+    if current is None or current.pk != standards_version.pk:
+        raise WorkflowError("Only the version of the Standards in force can be acknowledged.")
+    with transaction.atomic():
+        acknowledgement, created = PolicyAcknowledgement.objects.get_or_create(
+            employee=employee, standards_version=standards_version
+        )
+        if not created:
+            return acknowledgement
+        record_event(
+            verb="standards.acknowledged",
+            target=employee,
+            acting_user=acting_user,
+            changes={"standards_version": {"before": None, "after": standards_version.version}},
+        )
+        notify(
+            kind="standards_acknowledged",
+            context={
+                "version": standards_version.version,
+                "title": standards_version.title,
+                "acknowledged_at": timezone.localtime(acknowledgement.acknowledged_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            link="/standards/",
+            users=[acting_user],
+        )
+    return acknowledgement
+
+
+# --- the HR roster ---------------------------------------------------------------------------
+
+ROLE_FIELDS = ("job_title", "business_unit", "manager", "employment_status")
+_ROSTER_LOCK = 7_303_001  # pg_advisory_xact_lock key: one roster import at a time
+
+
+@dataclass
+class RosterImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    business_units_created: int = 0
+    business_units_renamed: int = 0
+    role_changed_ids: list[int] = field(default_factory=list)
+    employment_ended_ids: list[int] = field(default_factory=list)
+    left_roster_ids: list[int] = field(default_factory=list)
+    deactivated_user_ids: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(
+            self.created
+            or self.updated
+            or self.business_units_created
+            or self.business_units_renamed
+            or self.left_roster_ids
+            or self.deactivated_user_ids
+        )
+
+
+def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> RosterImportResult:
+    """Apply a parsed HR roster in one transaction, with a few set-based statements.
+
+    Business units are created or renamed; employees are created or updated. A change of job
+    title, business unit, manager or employment status sets `role_changed_at` and writes one
+    audit event for the employee (`employee.role_changed` or `employee.employment_ended`, with
+    before and after); an ended employment also deactivates the employee's sign-in. With
+    `full`, employees missing from the file are marked as not in the roster (never deleted).
+    Raises RosterInvalid, changing nothing, if a manager is unknown or managers form a cycle.
+    Applying the same rows twice changes nothing the second time and writes no events.
+    """
+    result = RosterImportResult()
+    label = actor_label_for(acting_user, default="HR roster import" + (f" ({source})" if source else ""))
+    now = timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROSTER_LOCK])
+        existing = {
+            row[1]: row
+            for row in Employee.objects.values_list(
+                "id",
+                "employee_number",
+                "first_name",
+                "last_name",
+                "email",
+                "job_title",
+                "business_unit_id",
+                "manager_id",
+                "employment_status",
+                "in_hr_roster",
+                "role_changed_at",
+            )
+        }
+        number_of = {row[0]: number for number, row in existing.items()}
+        errors = check_managers(rows, {n: number_of.get(r[7]) for n, r in existing.items()}, full=full)
+        if errors:
+            raise RosterInvalid(errors)
+
+        unit_ids, unit_events = _upsert_business_units(rows, result, label, now)
+        code_of = {unit_id: code for code, unit_id in unit_ids.items()}
+
+        # New employees first, without managers, so that every manager has an id below.
+        new_rows = [row for row in rows if row.employee_number not in existing]
+        created = Employee.objects.bulk_create(
+            [_employee_from_row(row, unit_ids, manager_id=None) for row in new_rows], batch_size=2000
+        )
+        id_of = {number: row[0] for number, row in existing.items()}
+        id_of.update({employee.employee_number: employee.pk for employee in created})
+        result.created = len(created)
+
+        employee_type = ContentType.objects.get_for_model(Employee)
+        events = list(unit_events)
+        # Rows are upserted by employee number (pk left unset): INSERT … ON CONFLICT DO UPDATE.
+        upserts = []
+        for row, employee in zip(new_rows, created, strict=True):
+            after = _roster_values(row)
+            if row.manager_employee_number:
+                upserts.append(_employee_from_row(row, unit_ids, manager_id=id_of[row.manager_employee_number]))
+            events.append(
+                _roster_event("employee.created", employee.pk, employee, employee_type, label, now, diff({}, after))
+            )
+        for row in rows:
+            current = existing.get(row.employee_number)
+            if current is None:
+                continue
+            (pk, _number, first, last, email, title, unit_id, manager_id, status, in_roster, changed_at) = current
+            before = {
+                "first_name": first,
+                "last_name": last,
+                "email": email,
+                "job_title": title,
+                "business_unit": code_of.get(unit_id),
+                "manager": number_of.get(manager_id),
+                "employment_status": status,
+                "in_hr_roster": in_roster,
+            }
+            after = _roster_values(row)
+            changes = diff(before, after)
+            if not changes:
+                result.unchanged += 1
+                continue
+            result.updated += 1
+            role_changed = any(name in changes for name in ROLE_FIELDS)
+            employee = _employee_from_row(
+                row,
+                unit_ids,
+                manager_id=id_of.get(row.manager_employee_number),
+                role_changed_at=now if role_changed else changed_at,
+            )
+            upserts.append(employee)
+            if "employment_status" in changes and row.employment_status == EmploymentStatus.TERMINATED:
+                verb = "employee.employment_ended"
+                result.employment_ended_ids.append(pk)
+            elif role_changed:
+                verb = "employee.role_changed"
+                result.role_changed_ids.append(pk)
+            elif "in_hr_roster" in changes:
+                verb = "employee.returned_to_roster"
+            else:
+                verb = "employee.updated"
+            events.append(_roster_event(verb, pk, employee, employee_type, label, now, changes))
+
+        Employee.objects.bulk_create(
+            upserts,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["employee_number"],
+            update_fields=[
+                "first_name",
+                "last_name",
+                "email",
+                "job_title",
+                "business_unit",
+                "manager",
+                "employment_status",
+                "role_changed_at",
+                "in_hr_roster",
+                "updated_at",
+            ],
+        )
+
+        if full:
+            in_file = {row.employee_number for row in rows}
+            missing = [row for number, row in existing.items() if row[9] and number not in in_file]
+            result.left_roster_ids = [row[0] for row in missing]
+            Employee.objects.filter(pk__in=result.left_roster_ids).update(in_hr_roster=False, updated_at=now)
+            for row in missing:
+                events.append(
+                    _roster_event(
+                        "employee.left_roster",
+                        row[0],
+                        f"{row[2]} {row[3]} ({row[1]})",
+                        employee_type,
+                        label,
+                        now,
+                        {"in_hr_roster": {"before": True, "after": False}},
+                    )
+                )
+
+        events.extend(_deactivate_terminated_users(rows, id_of, result, label, now))
+        AuditEvent.objects.bulk_create(events, batch_size=5000)
+    return result
+
+
+def _roster_values(row):
+    return {
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "email": row.email,
+        "job_title": row.job_title,
+        "business_unit": row.business_unit_code,
+        "manager": row.manager_employee_number or None,
+        "employment_status": row.employment_status,
+        "in_hr_roster": True,
+    }
+
+
+def _employee_from_row(row, unit_ids, *, manager_id, role_changed_at=None):
+    return Employee(
+        employee_number=row.employee_number,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        email=row.email,
+        job_title=row.job_title,
+        business_unit_id=unit_ids[row.business_unit_code],
+        manager_id=manager_id,
+        employment_status=row.employment_status,
+        role_changed_at=role_changed_at,
+        in_hr_roster=True,
+    )
+
+
+def _roster_event(verb, pk, target, target_type, label, now, changes):
+    return AuditEvent(
+        created_at=now,
+        actor_label=label,
+        verb=verb,
+        target_type=target_type,
+        target_id=str(pk),
+        target_repr=str(target)[:255],
+        changes=changes,
+        ip_address=current_client_address(),
+    )
+
+
+def _upsert_business_units(rows, result, label, now):
+    """Create the file's new business units and rename changed ones; their ids by code."""
+    names = {row.business_unit_code: row.business_unit_name for row in rows}
+    units = {unit.code: unit for unit in BusinessUnit.objects.filter(code__in=names)}
+    created = BusinessUnit.objects.bulk_create(
+        [BusinessUnit(code=code, name=name) for code, name in names.items() if code not in units]
+    )
+    result.business_units_created = len(created)
+    renamed = [unit for code, unit in units.items() if unit.name != names[code]]
+    unit_type = ContentType.objects.get_for_model(BusinessUnit)
+    events = [
+        _roster_event(
+            "business_unit.created",
+            unit.pk,
+            unit,
+            unit_type,
+            label,
+            now,
+            {"code": {"before": None, "after": unit.code}, "name": {"before": None, "after": unit.name}},
+        )
+        for unit in created
+    ]
+    for unit in renamed:
+        events.append(
+            _roster_event(
+                "business_unit.renamed",
+                unit.pk,
+                unit,
+                unit_type,
+                label,
+                now,
+                {"name": {"before": unit.name, "after": names[unit.code]}},
+            )
+        )
+        unit.name = names[unit.code]
+    BusinessUnit.objects.bulk_update(renamed, ["name"])
+    result.business_units_renamed = len(renamed)
+    unit_ids = {code: unit.pk for code, unit in units.items()}
+    unit_ids.update({unit.code: unit.pk for unit in created})
+    return unit_ids, events
+
+
+def _deactivate_terminated_users(rows, id_of, result, label, now):
+    """Deactivate the sign-ins of employees the roster lists as terminated; their sessions end
+    on their next request. Returns the audit events."""
+    terminated = [id_of[row.employee_number] for row in rows if row.employment_status == EmploymentStatus.TERMINATED]
+    users = list(User.objects.filter(employee__in=terminated, is_active=True).values_list("pk", "username"))
+    result.deactivated_user_ids = [pk for pk, _ in users]
+    User.objects.filter(pk__in=result.deactivated_user_ids).update(is_active=False)
+    user_type = ContentType.objects.get_for_model(User)
+    return [
+        _roster_event(
+            "user.deactivated", pk, username, user_type, label, now, {"is_active": {"before": True, "after": False}}
+        )
+        for pk, username in users
+    ]
+
+
+EMPLOYEE_EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "business_unit",
+    "manager",
+    "employment_status",
+    "user",
+)
+
+
+def update_employee(*, employee: Employee, acting_user, values: dict) -> Employee:
+    """Change an employee by hand (the admin), with the same rules as the roster import: a role
+    change sets `role_changed_at` and writes `employee.role_changed` (or
+    `employee.employment_ended`, which also deactivates the sign-in)."""
+    with transaction.atomic():
+        locked = Employee.objects.select_for_update().get(pk=employee.pk)
+        before = {name: getattr(locked, name) for name in EMPLOYEE_EDITABLE_FIELDS}
+        after = {name: values.get(name, before[name]) for name in EMPLOYEE_EDITABLE_FIELDS}
+        if after["manager"] is not None and after["manager"].pk == locked.pk:
+            raise WorkflowError("An employee cannot be their own manager.")
+        if after["manager"] is not None and _would_form_cycle(locked.pk, after["manager"].pk):
+            raise WorkflowError(f"{after['manager']} reports to {locked}; that would make a management cycle.")
+        changes = diff(before, after)
+        if not changes:
+            return locked
+        for name, value in after.items():
+            setattr(locked, name, value)
+        role_changed = any(name in changes for name in ROLE_FIELDS)
+        if role_changed:
+            locked.role_changed_at = timezone.now()
+        locked.save()
+        ended = "employment_status" in changes and locked.employment_status == EmploymentStatus.TERMINATED
+        if ended and locked.user_id:
+            User.objects.filter(pk=locked.user_id, is_active=True).update(is_active=False)
+        verb = "employee.employment_ended" if ended else "employee.role_changed" if role_changed else "employee.updated"
+        record_event(verb=verb, target=locked, acting_user=acting_user, changes=changes)
+    return locked
+
+
+def _would_form_cycle(employee_id, new_manager_id):
+    from .permissions import is_in_reporting_line
+
+    return is_in_reporting_line(manager_id=employee_id, employee_id=new_manager_id)
+
+
+def record_admin_change(*, instance, acting_user, verb, changes=None):
+    """Audit an edit made in the Django admin to reference data (business units, training
+    records, Standards versions)."""
+    record_event(verb=verb, target=instance, acting_user=acting_user, changes=changes or {})

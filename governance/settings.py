@@ -1,0 +1,295 @@
+"""Settings for the Social Media Governance Portal.
+
+One module for every environment: production differs from a laptop only by environment
+variables. Each variable is named in a comment with its default, and `.env.example` lists
+them all. With no variables set, the portal runs on the embedded default: a SQLite file,
+Celery tasks run in-process, email printed to the console.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from csp import constants as csp_constants
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A `.env` file beside manage.py is read if present; real environment variables win.
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+# DEBUG (default: false). Only a developer's machine turns it on; `make run` does.
+DEBUG = env.bool("DEBUG", default=False)
+
+# SECRET_KEY (required when DEBUG is off; a fixed development key otherwise).
+if DEBUG:
+    SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key-not-for-production")
+else:
+    SECRET_KEY = env("SECRET_KEY")
+
+# ALLOWED_HOSTS (default: localhost names only), comma-separated.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# CSRF_TRUSTED_ORIGINS (default: none), comma-separated origins such as https://portal.example.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# SITE_URL (default: http://127.0.0.1:8000): the address used for links in emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "rules",
+    "axes",
+    "csp",
+    "governance",
+    "accounts",
+    "requests",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "governance.auth.TrustedHeaderMiddleware",
+    "governance.middleware.ClientAddressMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # AxesMiddleware must be last: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "governance.urls"
+WSGI_APPLICATION = "governance.wsgi.application"
+ASGI_APPLICATION = "governance.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "governance.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL (default: sqlite:///<project>/db.sqlite3, the embedded default).
+# Production and the test suite use PostgreSQL: postgres://user:password@host:5432/name
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # DATABASE_CONN_MAX_AGE (default: 60 seconds): keep connections between requests.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# REDIS_URL (default: unset). Unset: Celery runs tasks in-process and the cache is in memory.
+# Set (redis://host:6379/0): Redis is Celery's broker and the cache behind sessions.
+REDIS_URL = env("REDIS_URL", default="")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "governance",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions live in the database and are read through the cache, so a page costs no
+# session query; deactivating a user ends their sessions on the next request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+AUTH_USER_MODEL = "governance.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out sign-in before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "governance.auth.PortalModelBackend",
+    "governance.auth.TrustedHeaderBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# SSO_HEADER (default: unset, SSO off). When set, e.g. to X-Forwarded-User, a trusted
+# reverse proxy that authenticates people names the signed-in user's username in this
+# header. Only turn it on behind a proxy that strips the header from outside requests.
+SSO_HEADER = env("SSO_HEADER", default="")
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes: five failed sign-ins for a username from one address lock it for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# AXES_IPWARE_PROXY_COUNT (default: 0). Behind N trusted proxies, the client address is
+# taken from X-Forwarded-For; 0 means the connecting address is the client.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+LANGUAGE_CODE = "en-ca"
+# TIME_ZONE (default: America/Edmonton).
+TIME_ZONE = env("TIME_ZONE", default="America/Edmonton")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Email. EMAIL_URL (default: consolemail://, printed to the console). For SMTP:
+# smtp+tls://user:password@mail.example:587 ; filemail:///path writes each message to a file.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+# DEFAULT_FROM_EMAIL (default: Social Media Governance Portal <no-reply@calgary.ca>).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Social Media Governance Portal <no-reply@calgary.ca>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# CSC_MAILBOX (default: socialmedia@calgary.ca): the social media team's shared mailbox, named
+# by the Standards; it receives every new request and is the address for impersonation reports.
+CSC_MAILBOX = env("CSC_MAILBOX", default="socialmedia@calgary.ca")
+
+# REVIEW_DUE_DAYS (default: 14): days a manager has to confirm or revoke access under review.
+REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=14)
+# ROTATION_DUE_HOURS (default: 24): hours to change an account's password once a provider left.
+ROTATION_DUE_HOURS = env.int("ROTATION_DUE_HOURS", default=24)
+# RECERTIFY_MONTHS (default: 12): a provider designation must be recertified this often.
+RECERTIFY_MONTHS = env.int("RECERTIFY_MONTHS", default=12)
+
+# Celery. The broker is Redis when REDIS_URL is set; otherwise tasks run in-process, eagerly.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+# A task is acknowledged only when it finished, and given back when its worker died; every
+# task is idempotent, so a redelivery changes nothing. One task at a time per worker process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The hard time limit stays well below the visibility timeout, so Redis never hands a task to
+# a second worker while the first may still be running it.
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_VISIBILITY_TIMEOUT = 3600
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# CELERY_QUEUE (default: governance): the queue the web app sends to and the worker reads.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="governance")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+# The beat schedule is static: exactly one beat process runs it (docker-compose.yml).
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "governance.tasks.clear_expired_sessions",
+        "schedule": timedelta(hours=24),
+    },
+}
+
+# Security headers. Strict CSP: everything from this origin, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Behind TLS in production. SECURE_SSL_REDIRECT (default: true when DEBUG is off),
+# SECURE_HSTS_SECONDS (default: one year when DEBUG is off), SECURE_PROXY_SSL_HEADER_NAME
+# (default: unset; e.g. HTTP_X_FORWARDED_PROTO behind a TLS-terminating proxy).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if env("SECURE_PROXY_SSL_HEADER_NAME", default=""):
+    SECURE_PROXY_SSL_HEADER = (env("SECURE_PROXY_SSL_HEADER_NAME"), "https")
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# LOG_LEVEL (default: INFO).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,113 @@
+"""Pages of the people/audit domain: home, the Standards, notifications, health."""
+
+import asyncio
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from health_check.checks import Database
+from health_check.contrib.redis import Redis
+from redis.asyncio import Redis as RedisClient
+
+from . import selectors, services
+from .models import Notification, TrainingCourse
+from .permissions import employee_of
+
+
+@login_required
+def home(request):
+    """My place: profile, manager, business unit, training, Standards status and my team."""
+    me = employee_of(request.user)
+    context = {"me": me}
+    if me is not None:
+        standards = selectors.current_standards()
+        training = list(me.training_records.filter(course=TrainingCourse.SOCIAL_MEDIA)[:1])
+        direct_reports, line_size = selectors.team_overview(me)
+        context.update(
+            standards=standards,
+            acknowledged=selectors.has_acknowledged_current_standards(me, standards),
+            training=training[0] if training else None,
+            direct_reports=direct_reports,
+            reporting_line_size=line_size,
+        )
+    return render(request, "governance/home.html", context)
+
+
+@login_required
+def standards(request):
+    """The Standards in force, and the employee's acknowledgement of them."""
+    me = employee_of(request.user)
+    current = selectors.current_standards()
+    if request.method == "POST":
+        if me is None or current is None:
+            messages.error(request, "Your sign-in is not linked to an employee record, so there is nothing to record.")
+            return redirect("standards")
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, "Tick the box to confirm you have read the Standards.")
+            return redirect("standards")
+        try:
+            services.acknowledge_standards(employee=me, standards_version=current, acting_user=request.user)
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Thank you. Your acknowledgement of version {current.version} is recorded.")
+        return redirect("standards")
+    acknowledgement = None
+    if me is not None and current is not None:
+        acknowledgement = me.acknowledgements.filter(standards_version=current).first()
+    return render(
+        request, "governance/standards.html", {"standards": current, "acknowledgement": acknowledgement, "me": me}
+    )
+
+
+@login_required
+def notifications(request):
+    """The signed-in person's notifications, newest first."""
+    page = Paginator(Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "governance/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark one notification (or all of them) read, then follow its link if it has one."""
+    notification_id = request.POST.get("notification")
+    if notification_id:
+        notification = Notification.objects.filter(recipient=request.user, pk=notification_id).first()
+        if notification is None:
+            return redirect("notifications")
+        services.mark_notifications_read(acting_user=request.user, notification_ids=[notification.pk])
+        return redirect(notification.link or "notifications")
+    count = services.mark_notifications_read(acting_user=request.user)
+    messages.success(request, f"{count} notification(s) marked as read.")
+    return redirect("notifications")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and compose: 200 when every check passes, 503 naming what failed.
+    Checks the database, and the broker when one is configured (REDIS_URL)."""
+    checks = {"database": Database()}
+    if settings.REDIS_URL:
+        checks["broker"] = Redis(client_factory=lambda: RedisClient.from_url(settings.REDIS_URL))
+    results = async_to_sync(_run_checks)(list(checks.values()))
+    states = {
+        name: "ok" if result.error is None else str(result.error) for name, result in zip(checks, results, strict=True)
+    }
+    healthy = all(result.error is None for result in results)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": states}, status=200 if healthy else 503
+    )
+
+
+async def _run_checks(checks):
+    return await asyncio.gather(*(check.get_result() for check in checks))

@@ -1,0 +1,63 @@
+"""With DEBUG off and production-like values, `manage.py check --deploy` is clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "q9#Zr2Lx!v7Tn4Wm8Kp3Yd6Hs1Fb5Gc0Je-uAa2Bb3Cc4Dd5Ee6Ff7Gg8Hh9",
+    "ALLOWED_HOSTS": "governance.calgary.ca",
+    "CSRF_TRUSTED_ORIGINS": "https://governance.calgary.ca",
+    "DATABASE_URL": "postgres://portal:secret@db.internal:5432/governance",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://portal:secret@smtp.calgary.ca:587",
+}
+
+
+def run(*args, env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION and k not in {"SSO_HEADER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = run("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = run("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_the_embedded_default_runs_tasks_in_process_and_prints_email():
+    code = (
+        "from django.conf import settings as s; from governance import celery_app as a;"
+        "print(s.DATABASES['default']['ENGINE'], a.conf.task_always_eager, s.EMAIL_BACKEND,"
+        " s.CACHES['default']['BACKEND'])"
+    )
+    result = run("shell", "-c", code, env={"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
