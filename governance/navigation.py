@@ -21,10 +21,16 @@ class NavItem:
 
 ITEMS = [
     NavItem("Home", "home"),
+    NavItem("Requests", "requests:list"),
+    NavItem("Accounts", "accounts:list"),
+    NavItem("Directory", "directory"),
     NavItem("Standards", "standards"),
 ]
 
-PUBLIC_ITEMS = []
+PUBLIC_ITEMS = [
+    NavItem("Official accounts", "directory"),
+    NavItem("Sign in", "login"),
+]
 
 
 def _entries(request, items):

@@ -3,6 +3,7 @@
 import rules
 from django.db import connection
 
+from .models import Employee, EmploymentStatus
 from .roles import AUDITORS, CSC_STAFF, DIRECTOR
 
 
@@ -18,6 +19,18 @@ is_csc = is_csc_staff | is_director
 is_auditor = is_signed_in & rules.is_group_member(AUDITORS)
 #: People who may read everything: the communications team and auditors.
 reads_everything = is_csc | is_auditor
+
+
+@rules.predicate
+def is_manager(user):
+    """Someone with at least one current report in the HR roster (cached on the user object,
+    which lives for one request)."""
+    if not hasattr(user, "_is_manager"):
+        me = employee_of(user)
+        user._is_manager = bool(
+            me and Employee.objects.filter(manager=me).exclude(employment_status=EmploymentStatus.TERMINATED).exists()
+        )
+    return user._is_manager
 
 
 def employee_of(user):

@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+
+from accounts import views as registry_views
 
 from . import forms, views
 
@@ -24,6 +26,10 @@ urlpatterns = [
     path("standards/", views.standards, name="standards"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("requests/", include("requests.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("directory/", registry_views.directory, name="directory"),
+    path("directory.json", registry_views.directory_json, name="directory-json"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,7 @@
-"""Pages of the people/audit domain: home, the Standards, notifications, health."""
+"""Pages of the people/audit domain: home, the Standards, notifications, health.
+
+The home page is the one place that gathers every app's work for a person, so this edge module
+reads from `accounts` and `requests` selectors; the people domain itself never does."""
 
 import asyncio
 
@@ -15,16 +18,25 @@ from health_check.checks import Database
 from health_check.contrib.redis import Redis
 from redis.asyncio import Redis as RedisClient
 
+from accounts.selectors import operated_by
+from requests.selectors import mine, waiting_count
+
 from . import selectors, services
 from .models import Notification, TrainingCourse
-from .permissions import employee_of
+from .permissions import employee_of, is_csc
 
 
 @login_required
 def home(request):
-    """My place: profile, manager, business unit, training, Standards status and my team."""
+    """My place: profile, manager, business unit, training, Standards status, my team and my
+    work (my requests, the accounts I operate, the queue waiting for the communications team)."""
     me = employee_of(request.user)
-    context = {"me": me}
+    context = {
+        "me": me,
+        "my_requests": list(mine(request.user)[:5]),
+        "waiting_for_review": waiting_count() if is_csc(request.user) else None,
+        "operated": list(operated_by(me)) if me is not None else [],
+    }
     if me is not None:
         standards = selectors.current_standards()
         training = list(me.training_records.filter(course=TrainingCourse.SOCIAL_MEDIA)[:1])

@@ -303,3 +303,69 @@ def wait_for(condition, timeout=30, interval=0.1, message="condition"):
             return value
         time.sleep(interval)
     pytest.fail(f"timed out after {timeout} s waiting for {message}")
+
+
+# --- the registry and requests around the personas -------------------------------------------------
+
+
+@pytest.fixture
+def world(org):
+    """The org plus accounts in two business units, a provider, and requests in several states.
+
+    - parks_account (PKS, accountable: the manager) and transit_account (TRN)
+    - provider: Lucas (PKS, no reports) operating parks_account
+    - mine_*: requests filed by the employee persona (draft and submitted)
+    - other_request: a submitted request filed by the outsider (Transit)
+    """
+    from tests.factories import file_account_request, make_account, make_grant
+
+    ns = org
+    ns.transit_manager_emp = EmployeeFactory(
+        employee_number="E0199",
+        first_name="Aisha",
+        last_name="Nkemelu",
+        business_unit=org.transit,
+        job_title="Manager, Transit Customer Experience",
+    )
+    org.outsider_emp.manager = ns.transit_manager_emp
+    org.outsider_emp.save()
+    ns.parks_account = make_account(
+        handle="@calgaryparks",
+        display_name="Calgary Parks",
+        business_unit=org.parks,
+        accountable_manager=org.manager_emp,
+    )
+    ns.transit_account = make_account(
+        platform="x",
+        handle="@calgarytransit",
+        display_name="Calgary Transit",
+        business_unit=org.transit,
+        accountable_manager=ns.transit_manager_emp,
+    )
+    ns.provider = _person("provider", org.indirect_emp)
+    ns.provider_emp = org.indirect_emp
+    ns.provider_grant = make_grant(employee=org.indirect_emp, account=ns.parks_account)
+    ns.transit_grant = make_grant(employee=org.outsider_emp, account=ns.transit_account)
+    ns.mine_draft = file_account_request(
+        org.employee,
+        providers=[org.employee_emp],
+        backup=org.lead_emp,
+        submit=False,
+        proposed_name="Calgary Parks Volunteers",
+        proposed_handle="@yycparksvolunteers",
+    )
+    ns.mine_submitted = file_account_request(org.employee, providers=[org.employee_emp], backup=org.lead_emp)
+    ns.other_request = file_account_request(
+        org.outsider,
+        providers=[org.outsider_emp],
+        backup=ns.transit_manager_emp,
+        platform="tiktok",
+        proposed_name="Transit Memes",
+        proposed_handle="@yyctransitmemes",
+    )
+    return ns
+
+
+@pytest.fixture
+def provider(world):
+    return world.provider

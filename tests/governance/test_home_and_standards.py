@@ -131,3 +131,13 @@ def test_a_terminated_report_is_not_listed_in_the_team(client_for, org):
     EmployeeFactory(manager=org.manager_emp, first_name="Olivia", last_name="Grant", employment_status="terminated")
     page = client_for(org.manager).get("/").content.decode()
     assert "Olivia Grant" not in page
+
+
+def test_home_shows_my_work(client_for, world):
+    page = client_for(world.employee).get("/").content.decode()
+    assert f"#{world.mine_submitted.pk} New Instagram account: Calgary Off-Leash Areas</a> — Submitted" in page
+    assert "Review queue" not in page
+    provider_page = client_for(world.provider).get("/").content.decode()
+    assert f'href="/accounts/{world.parks_account.pk}/">Calgary Parks</a> (Instagram) — Publisher' in provider_page
+    director_page = client_for(world.director).get("/").content.decode()
+    assert "2 requests waiting for a decision" in director_page

@@ -2,8 +2,12 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test import override_settings
 
+from accounts.demo import seed_registry
 from governance import demo
+from requests.demo import seed_requests
 
 
 class Command(BaseCommand):
@@ -20,7 +24,12 @@ class Command(BaseCommand):
                 "seed_demo creates sign-ins with a published password, so it refuses to run with DEBUG off. "
                 "Use --force only on a throwaway database."
             )
-        demo.seed_people()
+        # Demo notifications appear in the portal; their emails are not sent (they would flood
+        # the console of `make run`).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+            demo.seed_people()
+            seed_registry()
+            seed_requests()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at /login/ with:"))
         for username, description in demo.ROLE_DESCRIPTIONS.items():
             self.stdout.write(f"  {username:<9} / {demo.DEMO_PASSWORD}   {description}")

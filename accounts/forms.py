@@ -1,0 +1,88 @@
+"""Forms of the registry."""
+
+from django import forms
+
+from governance.forms import EmployeeField
+from governance.models import BusinessUnit
+
+from .models import AccountStatus, Platform, SocialAccount
+from .normalization import NotAnAccountAddress, normalize
+from .selectors import business_units_for_filter
+
+
+class RegistryFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, help_text="Name, handle or address")
+    platform = forms.ChoiceField(choices=[("", "All platforms"), *Platform.choices], required=False)
+    business_unit = forms.ChoiceField(label="Business unit", required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *AccountStatus.choices], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_unit"].choices = [("", "All business units")] + [
+            (unit.code, unit.name) for unit in business_units_for_filter()
+        ]
+
+    def filters(self):
+        """The valid filters, or none when the query string is malformed."""
+        return self.cleaned_data if self.is_valid() else {}
+
+
+class AccountDetailsForm(forms.ModelForm):
+    """The details the communications team maintains."""
+
+    accountable_manager = EmployeeField(label="Accountable manager")
+
+    class Meta:
+        model = SocialAccount
+        fields = ["display_name", "business_unit", "accountable_manager", "purpose", "listed_in_directory"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_unit"].queryset = BusinessUnit.objects.order_by("name")
+        if self.instance.accountable_manager_id:
+            # The model gives the form an id; the field shows people their employee number.
+            self.initial["accountable_manager"] = self.instance.accountable_manager
+
+
+class RegisterAccountForm(AccountDetailsForm):
+    """Register an account that already exists (one that predates the portal)."""
+
+    platform = forms.ChoiceField(choices=Platform.choices)
+    address = forms.CharField(
+        label="Address or handle",
+        max_length=500,
+        help_text="The account's web address, such as https://www.instagram.com/cityofcalgary, or its handle.",
+    )
+
+    field_order = [
+        "platform",
+        "address",
+        "display_name",
+        "business_unit",
+        "accountable_manager",
+        "purpose",
+        "listed_in_directory",
+    ]
+
+    def clean(self):
+        cleaned = super().clean()
+        platform, address = cleaned.get("platform"), cleaned.get("address")
+        if platform and address:
+            try:
+                key = normalize(address, platform)
+            except NotAnAccountAddress as error:
+                self.add_error("address", str(error))
+            else:
+                existing = SocialAccount.objects.filter(platform=key.platform, normalized_url=key.key).first()
+                if existing:
+                    self.add_error("address", f"This account is already registered: {existing.display_name}.")
+        return cleaned
+
+
+class RevokeGrantForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the audit trail and sent to the provider.",
+    )

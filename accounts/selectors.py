@@ -1,0 +1,96 @@
+"""Read queries of the registry: filtered lists, the public directory, an account's page."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+
+from governance.models import AuditEvent, BusinessUnit
+
+from .models import LIVE_GRANT_STATUSES, AccountStatus, GrantStatus, ProviderGrant, SocialAccount
+from .normalization import NotAnAccountAddress, candidate_keys
+
+
+def filter_accounts(accounts, *, q="", platform="", business_unit="", status=""):
+    """The registry filters: free text over name, handle and address; platform; unit; status."""
+    if q:
+        accounts = accounts.filter(
+            Q(display_name__icontains=q) | Q(handle__icontains=q) | Q(normalized_url__icontains=q.lower())
+        )
+    if platform:
+        accounts = accounts.filter(platform=platform)
+    if business_unit:
+        accounts = accounts.filter(business_unit__code=business_unit)
+    if status:
+        accounts = accounts.filter(status=status)
+    return accounts
+
+
+def registry_rows(accounts):
+    """What a registry row shows, in one query with the page: unit, accountable manager, and
+    the number of people operating the account."""
+    return (
+        accounts.select_related("business_unit", "accountable_manager")
+        .annotate(
+            provider_count=Count("grants", filter=Q(grants__status__in=(GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW)))
+        )
+        .order_by("display_name", "id")
+    )
+
+
+def business_units_for_filter():
+    return BusinessUnit.objects.order_by("name").only("code", "name")
+
+
+def directory_accounts(*, q="", platform="", business_unit=""):
+    """The public directory: active accounts the City chose to list."""
+    accounts = SocialAccount.objects.filter(status=AccountStatus.ACTIVE, listed_in_directory=True)
+    return (
+        filter_accounts(accounts, q=q, platform=platform, business_unit=business_unit)
+        .select_related("business_unit")
+        .order_by("business_unit__name", "platform", "display_name")
+        .only("platform", "handle", "profile_url", "display_name", "business_unit__name", "business_unit__code")
+    )
+
+
+def check_official(value):
+    """Is this address or handle an official City account? Returns (matches, error): the
+    active listed accounts it names, and a message if it is not an address at all."""
+    try:
+        keys = candidate_keys(value)
+    except NotAnAccountAddress as error:
+        return [], str(error)
+    query = Q()
+    for key in keys:
+        query |= Q(platform=key.platform, normalized_url=key.key)
+    matches = list(
+        SocialAccount.objects.filter(query, status=AccountStatus.ACTIVE, listed_in_directory=True).select_related(
+            "business_unit"
+        )
+    )
+    return matches, ""
+
+
+def account_page(account):
+    """The providers and history shown on an account's page (three queries)."""
+    grants = list(
+        ProviderGrant.objects.filter(account=account)
+        .select_related("employee", "designated_by", "revoked_by")
+        .order_by("status", "-designated_at")
+    )
+    live = [grant for grant in grants if grant.status in LIVE_GRANT_STATUSES]
+    past = [grant for grant in grants if grant.status not in LIVE_GRANT_STATUSES]
+    history = list(
+        AuditEvent.objects.filter(
+            Q(target_type=ContentType.objects.get_for_model(SocialAccount), target_id=str(account.pk))
+            | Q(target_type=ContentType.objects.get_for_model(ProviderGrant), target_id__in=[str(g.pk) for g in grants])
+        ).order_by("-created_at", "-id")[:50]
+    )
+    return live, past, history
+
+
+def operated_by(employee):
+    """The grants through which this employee operates accounts now, with their accounts."""
+    return (
+        ProviderGrant.objects.filter(employee=employee, status__in=(GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW))
+        .select_related("account")
+        .order_by("account__display_name")
+    )

@@ -1,0 +1,268 @@
+"""Every change to the registry: accounts, and the designation of content providers."""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from governance import selectors as people
+from governance.models import EmploymentStatus
+from governance.services import WorkflowError, diff, notify, record_event
+
+from .models import LIVE_GRANT_STATUSES, AccountStatus, GrantStatus, ProviderGrant, SocialAccount
+from .normalization import NotAnAccountAddress, normalize
+
+ACCOUNT_EDITABLE_FIELDS = ("display_name", "business_unit", "accountable_manager", "purpose", "listed_in_directory")
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def find_registered(platform, address):
+    """The account registered at this address (in any of its forms), or None."""
+    try:
+        key = normalize(address, platform)
+    except NotAnAccountAddress:
+        return None
+    return SocialAccount.objects.filter(platform=key.platform, normalized_url=key.key).first()
+
+
+def register_account(
+    *,
+    platform,
+    address,
+    display_name,
+    business_unit,
+    accountable_manager,
+    acting_user,
+    purpose="",
+    listed_in_directory=True,
+    handle="",
+) -> SocialAccount:
+    """Add an account to the registry (active). `address` is its URL or handle in any form;
+    an address already registered is refused. Audit event `account.registered`."""
+    try:
+        key = normalize(address, platform)
+    except NotAnAccountAddress as error:
+        raise WorkflowError(str(error)) from error
+    with transaction.atomic():
+        existing = SocialAccount.objects.filter(platform=key.platform, normalized_url=key.key).first()
+        if existing is not None:
+            raise WorkflowError(f"This account is already registered: {existing.display_name} ({existing.handle}).")
+        try:
+            with transaction.atomic():
+                account = SocialAccount.objects.create(
+                    platform=key.platform,
+                    handle=handle or key.handle,
+                    profile_url=key.url,
+                    normalized_url=key.key,
+                    display_name=display_name,
+                    business_unit=business_unit,
+                    accountable_manager=accountable_manager,
+                    purpose=purpose,
+                    listed_in_directory=listed_in_directory,
+                    created_at=timezone.now(),
+                )
+        except IntegrityError as error:  # registered by someone else a moment ago
+            raise WorkflowError("This account was registered a moment ago by someone else.") from error
+        record_event(
+            verb="account.registered",
+            target=account,
+            acting_user=acting_user,
+            changes=diff(
+                {},
+                {
+                    "platform": account.platform,
+                    "profile_url": account.profile_url,
+                    "display_name": display_name,
+                    "business_unit": business_unit.code,
+                    "accountable_manager": accountable_manager.employee_number,
+                    "listed_in_directory": listed_in_directory,
+                },
+            ),
+        )
+    return account
+
+
+def update_account(*, account, acting_user, values) -> SocialAccount:
+    """Correct an account's details (the communications team). Audit event `account.updated`."""
+    with transaction.atomic():
+        locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+        before = {name: getattr(locked, name) for name in ACCOUNT_EDITABLE_FIELDS}
+        after = {name: values.get(name, before[name]) for name in ACCOUNT_EDITABLE_FIELDS}
+        changes = diff(before, after)
+        if not changes:
+            return locked
+        for name, value in after.items():
+            setattr(locked, name, value)
+        locked.save()
+        record_event(verb="account.updated", target=locked, acting_user=acting_user, changes=changes)
+    return locked
+
+
+def designation_problems(employee, account):
+    """Why this employee cannot be designated for this account now (empty when they can)."""
+    problems = []
+    if employee.employment_status == EmploymentStatus.TERMINATED:
+        problems.append(f"{employee.full_name}'s employment has ended")
+    elif employee.employment_status == EmploymentStatus.LEAVE:
+        problems.append(f"{employee.full_name} is on leave")
+    if not people.has_current_training(employee):
+        problems.append(f"{employee.full_name}'s City social media training is not current")
+    standards = people.current_standards()
+    if not people.has_acknowledged_current_standards(employee, standards):
+        version = f"version {standards.version} of " if standards else ""
+        problems.append(f"{employee.full_name} has not acknowledged {version}the Social Media Standards")
+    if account.status != AccountStatus.ACTIVE:
+        problems.append(f"{account.display_name} is {account.get_status_display().lower()}")
+    elif ProviderGrant.objects.filter(employee=employee, account=account, status__in=LIVE_GRANT_STATUSES).exists():
+        problems.append(f"{employee.full_name} already has access to {account.display_name}")
+    return problems
+
+
+def designate_provider(*, employee, account, access_level, acting_user, note="") -> ProviderGrant:
+    """Designate an authorized content provider: an active grant, recertified every
+    RECERTIFY_MONTHS. Refused, saying why, unless the employee's training is current and they
+    acknowledged the Standards in force. Audit event `grant.designated`; the provider and the
+    accountable manager are told."""
+    with transaction.atomic():
+        SocialAccount.objects.select_for_update().filter(pk=account.pk).first()
+        problems = designation_problems(employee, account)
+        if problems:
+            raise WorkflowError("Cannot designate: " + "; ".join(problems) + ".")
+        grant = ProviderGrant.objects.create(
+            employee=employee,
+            account=account,
+            access_level=access_level,
+            designated_by=acting_user,
+            designated_at=timezone.now(),
+            recertify_by=add_months(timezone.localdate(), settings.RECERTIFY_MONTHS),
+        )
+        record_event(
+            verb="grant.designated",
+            target=grant,
+            acting_user=acting_user,
+            note=note,
+            changes={
+                "employee": {"before": None, "after": employee.employee_number},
+                "account": {"before": None, "after": account.display_name},
+                "access_level": {"before": None, "after": access_level},
+                "recertify_by": {"before": None, "after": grant.recertify_by.isoformat()},
+            },
+        )
+        notify(
+            kind="grant_designated",
+            context=_grant_context(grant),
+            link=f"/accounts/{account.pk}/",
+            users=[employee.user, account.accountable_manager.user],
+        )
+    return grant
+
+
+def revoke_grant(*, grant, acting_user, reason) -> ProviderGrant:
+    """End a designation now, with the reason. Audit event `grant.revoked`; the provider and
+    the accountable manager are told."""
+    if not reason.strip():
+        raise WorkflowError("Give the reason for revoking this access.")
+    with transaction.atomic():
+        locked = (
+            ProviderGrant.objects.select_for_update(of=("self",)).select_related("account", "employee").get(pk=grant.pk)
+        )
+        if locked.status == GrantStatus.REVOKED:
+            raise WorkflowError("This access was already revoked.")
+        _revoke(locked, acting_user=acting_user, reason=reason)
+        notify(
+            kind="grant_revoked",
+            context={**_grant_context(locked), "reason": reason},
+            link=f"/accounts/{locked.account_id}/",
+            users=[locked.employee.user, locked.account.accountable_manager.user],
+        )
+    return locked
+
+
+def _revoke(grant, *, acting_user, reason, verb="grant.revoked"):
+    before = grant.status
+    grant.status = GrantStatus.REVOKED
+    grant.revoked_by = acting_user
+    grant.revoked_at = timezone.now()
+    grant.revoke_reason = reason
+    grant.save(update_fields=["status", "revoked_by", "revoked_at", "revoke_reason"])
+    record_event(
+        verb=verb,
+        target=grant,
+        acting_user=acting_user,
+        note=reason,
+        changes={"status": {"before": before, "after": GrantStatus.REVOKED}},
+    )
+
+
+def _grant_context(grant):
+    return {
+        "provider_name": grant.employee.full_name,
+        "account_name": grant.account.display_name,
+        "account_handle": grant.account.handle,
+        "platform": grant.account.get_platform_display(),
+        "access_level": grant.get_access_level_display(),
+        "recertify_by": grant.recertify_by.isoformat(),
+    }
+
+
+def set_decommissioning(*, account, acting_user, pending: bool):
+    """Mark an account as having a decommission request under way (or not any more)."""
+    target, source = (
+        (AccountStatus.DECOMMISSIONING, AccountStatus.ACTIVE)
+        if pending
+        else (AccountStatus.ACTIVE, AccountStatus.DECOMMISSIONING)
+    )
+    changed = SocialAccount.objects.filter(pk=account.pk, status=source).update(status=target)
+    if changed:
+        record_event(
+            verb="account.status_changed",
+            target=account,
+            acting_user=acting_user,
+            changes={"status": {"before": source, "after": target}},
+        )
+    return changed
+
+
+def decommission_account(*, account, acting_user, note="") -> SocialAccount:
+    """Close an account: it becomes decommissioned and leaves the public directory, and every
+    live grant on it is revoked (an audit event each). Audit event `account.decommissioned`."""
+    with transaction.atomic():
+        locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+        if locked.status == AccountStatus.DECOMMISSIONED:
+            raise WorkflowError(f"{locked.display_name} is already decommissioned.")
+        before = locked.status
+        locked.status = AccountStatus.DECOMMISSIONED
+        locked.save(update_fields=["status", "updated_at"])
+        record_event(
+            verb="account.decommissioned",
+            target=locked,
+            acting_user=acting_user,
+            note=note,
+            changes={"status": {"before": before, "after": AccountStatus.DECOMMISSIONED}},
+        )
+        grants = list(
+            ProviderGrant.objects.select_for_update(of=("self",))
+            .filter(account=locked, status__in=LIVE_GRANT_STATUSES)
+            .select_related("employee__user")
+        )
+        for grant in grants:
+            _revoke(grant, acting_user=acting_user, reason=f"{locked.display_name} was decommissioned.")
+        notify(
+            kind="account_decommissioned",
+            context={
+                "account_name": locked.display_name,
+                "account_handle": locked.handle,
+                "platform": locked.get_platform_display(),
+            },
+            link=f"/accounts/{locked.pk}/",
+            users=[locked.accountable_manager.user, *(grant.employee.user for grant in grants)],
+            mailboxes=[settings.CSC_MAILBOX],
+        )
+    return locked

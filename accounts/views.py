@@ -1,0 +1,260 @@
+"""Pages of the registry and the public directory of official accounts."""
+
+import csv
+
+import rules
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.services import WorkflowError
+
+from . import selectors, services
+from .forms import AccountDetailsForm, RegisterAccountForm, RegistryFilterForm, RevokeGrantForm
+from .models import Platform, ProviderGrant
+from .permissions import accounts_visible_to, get_account_for_user
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def registry(request):
+    """The registry as the viewer may see it: search, filters, pagination."""
+    form = RegistryFilterForm(request.GET)
+    filters = form.filters()
+    accounts = selectors.filter_accounts(accounts_visible_to(request.user), **_registry_filters(filters))
+    page = Paginator(selectors.registry_rows(accounts), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/registry.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_register": rules.has_perm("accounts.maintain_registry", request.user),
+        },
+    )
+
+
+def _registry_filters(filters):
+    return {name: filters.get(name) or "" for name in ("q", "platform", "business_unit", "status")}
+
+
+#: Characters that make a spreadsheet treat a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell value that a spreadsheet will show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+@require_GET
+def registry_export(request):
+    """The filtered registry as CSV, safe to open in a spreadsheet."""
+    filters = RegistryFilterForm(request.GET).filters()
+    accounts = selectors.registry_rows(
+        selectors.filter_accounts(accounts_visible_to(request.user), **_registry_filters(filters))
+    )
+    header = [
+        "Display name",
+        "Platform",
+        "Handle",
+        "Profile URL",
+        "Business unit",
+        "Accountable manager",
+        "Status",
+        "Listed in directory",
+        "Active providers",
+        "Password last rotated",
+    ]
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(header)
+        for account in accounts.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    spreadsheet_safe(value)
+                    for value in (
+                        account.display_name,
+                        account.get_platform_display(),
+                        account.handle,
+                        account.profile_url,
+                        account.business_unit.name,
+                        account.accountable_manager.full_name,
+                        account.get_status_display(),
+                        "yes" if account.listed_in_directory else "no",
+                        account.provider_count,
+                        timezone.localtime(account.password_rotated_at).strftime("%Y-%m-%d %H:%M")
+                        if account.password_rotated_at
+                        else "",
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="social-media-accounts-{timezone.localdate()}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def account_detail(request, pk):
+    """An account: its details, providers, history, and what the viewer may do with it."""
+    account = get_account_for_user(request.user, pk)
+    live, past, history = selectors.account_page(account)
+    user = request.user
+    return render(
+        request,
+        "accounts/detail.html",
+        {
+            "account": account,
+            "live_grants": live,
+            "past_grants": past,
+            "history": history,
+            "can_request_decommission": rules.has_perm("accounts.request_decommission", user, account),
+            "can_request_provider_access": rules.has_perm("accounts.request_provider_access", user, account),
+            "can_edit": rules.has_perm("accounts.maintain_registry", user),
+            "can_revoke": rules.has_perm("accounts.revoke_grant", user),
+            "revoke_form": RevokeGrantForm(),
+        },
+    )
+
+
+@login_required
+def register(request):
+    """Register an existing account (the communications team)."""
+    if not rules.has_perm("accounts.maintain_registry", request.user):
+        raise PermissionDenied("Only the communications team registers accounts directly.")
+    form = RegisterAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.register_account(
+                platform=data["platform"],
+                address=data["address"],
+                display_name=data["display_name"],
+                business_unit=data["business_unit"],
+                accountable_manager=data["accountable_manager"],
+                purpose=data["purpose"],
+                listed_in_directory=data["listed_in_directory"],
+                acting_user=request.user,
+            )
+        except WorkflowError as error:
+            form.add_error("address", str(error))
+        else:
+            messages.success(request, f"{account.display_name} is now in the registry.")
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/form.html", {"form": form, "title": "Register an existing account"})
+
+
+@login_required
+def edit(request, pk):
+    """Correct an account's details (the communications team)."""
+    account = get_account_for_user(request.user, pk)
+    if not rules.has_perm("accounts.maintain_registry", request.user):
+        raise PermissionDenied("Only the communications team maintains the registry.")
+    title = f"Edit {account.display_name}"  # before validation writes the posted values onto it
+    form = AccountDetailsForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        account = services.update_account(account=account, acting_user=request.user, values=form.cleaned_data)
+        messages.success(request, f"{account.display_name} is updated.")
+        return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/form.html", {"form": form, "title": title, "cancel_url": account.pk})
+
+
+@login_required
+@require_POST
+def revoke_grant(request, pk, grant_pk):
+    """Revoke a provider's access now, with the reason (the Director and CSC staff)."""
+    account = get_account_for_user(request.user, pk)
+    grant = get_object_or_404(ProviderGrant, pk=grant_pk, account=account)
+    if not rules.has_perm("accounts.revoke_grant", request.user, grant):
+        raise PermissionDenied("Only the Director and the communications team revoke access here.")
+    form = RevokeGrantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for revoking this access.")
+        return redirect("accounts:detail", pk=account.pk)
+    try:
+        services.revoke_grant(grant=grant, acting_user=request.user, reason=form.cleaned_data["reason"])
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{grant.employee.full_name}'s access to {account.display_name} is revoked.")
+    return redirect("accounts:detail", pk=account.pk)
+
+
+# --- the public directory -----------------------------------------------------------------------
+
+
+def _directory_query(request):
+    return {
+        "q": request.GET.get("q", "").strip()[:100],
+        "platform": request.GET.get("platform", "") if request.GET.get("platform") in Platform.values else "",
+        "business_unit": request.GET.get("business_unit", "").strip()[:20],
+    }
+
+
+@require_GET
+def directory(request):
+    """Public: the City's official accounts, and "is this account official?"."""
+    query = _directory_query(request)
+    accounts = list(selectors.directory_accounts(**query))
+    check = request.GET.get("check", "").strip()[:500]
+    matches, check_error = selectors.check_official(check) if check else ([], "")
+    units = {}
+    for account in accounts:
+        units.setdefault(account.business_unit.name, []).append(account)
+    return render(
+        request,
+        "accounts/directory.html",
+        {
+            "units": units,
+            "count": len(accounts),
+            "query": query,
+            "platforms": Platform.choices,
+            "business_units": selectors.business_units_for_filter(),
+            "check": check,
+            "matches": matches,
+            "check_error": check_error,
+            "csc_mailbox": settings.CSC_MAILBOX,
+        },
+    )
+
+
+@require_GET
+def directory_json(request):
+    """Public: the directory's data as JSON (same filters as the page)."""
+    accounts = selectors.directory_accounts(**_directory_query(request))
+    return JsonResponse(
+        {
+            "accounts": [
+                {
+                    "display_name": account.display_name,
+                    "platform": account.platform,
+                    "handle": account.handle,
+                    "url": account.profile_url,
+                    "business_unit": account.business_unit.name,
+                }
+                for account in accounts
+            ],
+            "report_impersonation_to": settings.CSC_MAILBOX,
+        }
+    )

@@ -1,0 +1,67 @@
+"""Who may see and act on a request (DESIGN §2), and the lookup that 404s."""
+
+import rules
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from governance.permissions import employee_of, is_auditor, is_csc, is_director
+
+from .models import GovernanceRequest, RequestKind
+
+
+def requests_visible_to(user):
+    """Requests this person may see. The requester sees their own (drafts included); the
+    employee a provider-access request is about sees it; the communications team sees every
+    request once it has been submitted; auditors see everything."""
+    if is_auditor(user):
+        return GovernanceRequest.objects.all()
+    own = Q(requester=user)
+    me = employee_of(user)
+    if me is not None:
+        own |= Q(kind=RequestKind.PROVIDER_ACCESS, provideraccessrequest__employee=me)
+    if is_csc(user):
+        own |= Q(submitted_at__isnull=False)
+    return GovernanceRequest.objects.filter(own)
+
+
+def get_request_for_user(user, pk):
+    """The request with its kind's form, or 404 if it does not exist or is not visible."""
+    return get_object_or_404(
+        requests_visible_to(user).select_related(
+            "requester",
+            "requester_employee",
+            "business_unit",
+            "decided_by",
+            "accountrequest__backup_provider",
+            "accountrequest__created_account",
+            "decommissionrequest__account",
+            "provideraccessrequest__account",
+            "provideraccessrequest__employee",
+            "provideraccessrequest__created_grant",
+        ),
+        pk=pk,
+    )
+
+
+@rules.predicate
+def is_requester(user, governance_request):
+    return governance_request.requester_id == user.pk
+
+
+#: The requester edits, submits and withdraws; the workflow table decides when.
+can_edit = is_requester
+can_submit = is_requester
+can_withdraw = is_requester
+#: Triage: the communications team returns a request for changes (not their own).
+can_return = is_csc & ~is_requester
+#: Only the Director decides, and nobody decides their own request.
+can_decide = is_director & ~is_requester
+#: The thread: the requester and the communications team.
+can_comment = is_requester | is_csc
+
+rules.add_perm("requests.edit", can_edit)
+rules.add_perm("requests.submit", can_submit)
+rules.add_perm("requests.withdraw", can_withdraw)
+rules.add_perm("requests.return", can_return)
+rules.add_perm("requests.decide", can_decide)
+rules.add_perm("requests.comment", can_comment)

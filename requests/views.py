@@ -1,0 +1,312 @@
+"""Pages of requests: the Social Media Request form, my requests, the review queue, a request
+and the workflow's actions. Every action is a POST; services decide what is allowed."""
+
+import rules
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import get_account_for_user, may_propose_provider
+from accounts.selectors import business_units_for_filter
+from accounts.services import designation_problems
+from governance.permissions import employee_of, reads_everything
+from governance.services import WorkflowError
+
+from . import selectors, services
+from .forms import AccountRequestForm, CommentForm, DecommissionRequestForm, NoteForm, ProviderAccessRequestForm
+from .models import Action, RequestKind, RequestStatus
+from .permissions import get_request_for_user, requests_visible_to
+
+PAGE_SIZE = 25
+
+
+class QueueFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *RequestKind.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[
+            ("submitted", "Waiting for a decision"),
+            ("", "Any status once submitted"),
+            *[c for c in RequestStatus.choices if c[0] not in ("draft", "submitted")],
+        ],
+        required=False,
+    )
+    business_unit = forms.ChoiceField(label="Business unit", required=False)
+    older_than = forms.TypedChoiceField(
+        label="Waiting for",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "Any time"), ("3", "More than 3 days"), ("7", "More than a week"), ("30", "More than 30 days")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_unit"].choices = [("", "All business units")] + [
+            (unit.code, unit.name) for unit in business_units_for_filter()
+        ]
+
+
+@login_required
+@require_GET
+def request_list(request):
+    """My requests; for the communications team, the Director and auditors, the review queue."""
+    show_queue = reads_everything(request.user) and request.GET.get("view") != "mine"
+    if show_queue:
+        form = QueueFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": "submitted"}
+        rows = selectors.queue(
+            requests_visible_to(request.user),
+            kind=filters.get("kind") or "",
+            status=filters.get("status") if form.is_bound else "submitted",
+            business_unit=filters.get("business_unit") or "",
+            older_than_days=filters.get("older_than"),
+        )
+    else:
+        form, rows = None, selectors.mine(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "requests/list.html",
+        {
+            "page": page,
+            "form": form,
+            "show_queue": show_queue,
+            "query": query.urlencode(),
+            "can_see_queue": reads_everything(request.user),
+        },
+    )
+
+
+def _submitting(request):
+    return request.POST.get("action") == "submit"
+
+
+@login_required
+def new_account_request(request):
+    """The Social Media Request form: save a draft and come back, or submit."""
+    me = employee_of(request.user)
+    if me is None:
+        raise PermissionDenied("Your sign-in is not linked to an employee record, so you cannot file requests.")
+    form = AccountRequestForm(request.POST or None, submitting=_submitting(request))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        providers = data.pop("providers")
+        account_request = services.create_account_request(acting_user=request.user, values=data, providers=providers)
+        return _after_save(request, account_request)
+    return render(request, "requests/account_form.html", {"form": form, "me": me, "account_request": None})
+
+
+def _after_save(request, governance_request):
+    """After saving a form: submit it if asked, otherwise stay on the draft."""
+    if not _submitting(request):
+        messages.success(request, "Your draft is saved. You can come back to it from My requests.")
+        return redirect("requests:edit", pk=governance_request.pk)
+    try:
+        services.submit_request(governance_request=governance_request, acting_user=request.user)
+    except WorkflowError as error:
+        messages.error(request, f"Your changes are saved, but the request was not submitted: {error}")
+        return redirect("requests:edit", pk=governance_request.pk)
+    messages.success(request, "Your request is submitted. The communications team will be in touch.")
+    return redirect("requests:detail", pk=governance_request.pk)
+
+
+@login_required
+def new_decommission_request(request, account_pk):
+    """Ask the Director to decommission an account (a manager of its business unit, or CSC)."""
+    account = get_account_for_user(request.user, account_pk)
+    if not rules.has_perm("accounts.request_decommission", request.user, account):
+        raise PermissionDenied("Only a manager of the owning business unit or the communications team can ask.")
+    form = DecommissionRequestForm(request.POST or None, submitting=_submitting(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            decommission = services.create_decommission_request(
+                account=account, acting_user=request.user, values=form.cleaned_data
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:detail", pk=account.pk)
+        return _after_save(request, decommission)
+    return render(
+        request,
+        "requests/form.html",
+        {"form": form, "account": account, "title": f"Request decommissioning of {account.display_name}"},
+    )
+
+
+@login_required
+def new_provider_access_request(request, account_pk):
+    """Ask the Director to designate one of your reports as a content provider."""
+    account = get_account_for_user(request.user, account_pk)
+    if not rules.has_perm("accounts.request_provider_access", request.user, account):
+        raise PermissionDenied("Only managers (for their reports) and the communications team can ask.")
+    form = ProviderAccessRequestForm(
+        request.POST or None,
+        submitting=_submitting(request),
+        may_propose=lambda employee: may_propose_provider(request.user, employee),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            access = services.create_provider_access_request(
+                account=account, employee=data["employee"], acting_user=request.user, values=data
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:detail", pk=account.pk)
+        return _after_save(request, access)
+    return render(
+        request,
+        "requests/form.html",
+        {"form": form, "account": account, "title": f"Request provider access to {account.display_name}"},
+    )
+
+
+@login_required
+def edit_request(request, pk):
+    """The requester changes their draft or a request returned for changes."""
+    governance_request = get_request_for_user(request.user, pk)
+    if not rules.has_perm("requests.edit", request.user, governance_request):
+        raise PermissionDenied("Only the requester can change this request.")
+    if not governance_request.is_editable:
+        messages.error(
+            request, f"This request is {governance_request.get_status_display().lower()} and can no longer be changed."
+        )
+        return redirect("requests:detail", pk=pk)
+    detail = governance_request.detail
+    data = request.POST or None
+    submitting = _submitting(request)
+    if governance_request.kind == RequestKind.ACCOUNT:
+        form = AccountRequestForm(
+            data, instance=detail, submitting=submitting, initial={"providers": list(detail.providers.all())}
+        )
+        template, extra = "requests/account_form.html", {"me": detail.requester_employee}
+    elif governance_request.kind == RequestKind.DECOMMISSION:
+        form = DecommissionRequestForm(data, submitting=submitting, initial=_initial(detail, DecommissionRequestForm))
+        template, extra = (
+            "requests/form.html",
+            {"account": detail.account, "title": f"Request decommissioning of {detail.account.display_name}"},
+        )
+    else:
+        form = ProviderAccessRequestForm(
+            data, submitting=submitting, initial=_initial(detail, ProviderAccessRequestForm)
+        )
+        form.fields["employee"].disabled = True
+        template, extra = (
+            "requests/form.html",
+            {"account": detail.account, "title": f"Request provider access to {detail.account.display_name}"},
+        )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        providers = values.pop("providers", None)
+        try:
+            services.update_request(
+                governance_request=governance_request, acting_user=request.user, values=values, providers=providers
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("requests:detail", pk=pk)
+        return _after_save(request, governance_request)
+    comments = governance_request.comments.select_related("author__employee")
+    return render(
+        request, template, {"form": form, "account_request": governance_request, "comments": comments, **extra}
+    )
+
+
+def _initial(detail, form_class):
+    return {name: getattr(detail, name) for name in form_class.base_fields if hasattr(detail, name)}
+
+
+@login_required
+@require_GET
+def request_detail(request, pk):
+    """A request: its form, timeline, thread and the actions the viewer may take."""
+    governance_request = get_request_for_user(request.user, pk)
+    user = request.user
+
+    def may(permission, action=None):
+        allowed = rules.has_perm(permission, user, governance_request)
+        return allowed and (action is None or governance_request.allows(action))
+
+    detail = governance_request.detail
+    providers = list(detail.providers.all()) if governance_request.kind == RequestKind.ACCOUNT else []
+    problems = []
+    if governance_request.kind == RequestKind.PROVIDER_ACCESS and governance_request.status == RequestStatus.SUBMITTED:
+        problems = designation_problems(detail.employee, detail.account)
+    context = {
+        "r": governance_request,
+        "detail": detail,
+        "providers": providers,
+        "timeline": selectors.timeline(governance_request).select_related("actor"),
+        "comments": governance_request.comments.select_related("author__employee"),
+        "designation_problems": problems,
+        "actions": {
+            "edit": may("requests.edit") and governance_request.is_editable,
+            "submit": may("requests.submit", Action.SUBMIT),
+            "withdraw": may("requests.withdraw", Action.WITHDRAW),
+            "return": may("requests.return", Action.RETURN),
+            "approve": may("requests.decide", Action.APPROVE),
+            "reject": may("requests.decide", Action.REJECT),
+            "comment": may("requests.comment") and governance_request.is_open,
+        },
+        "note_form": NoteForm(),
+        "comment_form": CommentForm(),
+    }
+    return render(request, "requests/detail.html", context)
+
+
+def _action_view(service, permission, *, success):
+    @login_required
+    @require_POST
+    def view(request, pk):
+        governance_request = get_request_for_user(request.user, pk)
+        if not rules.has_perm(permission, request.user, governance_request):
+            raise PermissionDenied("Your role does not allow this action on this request.")
+        note = NoteForm(request.POST).data.get("note", "").strip()[:4000]
+        try:
+            kwargs = {"governance_request": governance_request, "acting_user": request.user}
+            if service is not services.submit_request:
+                kwargs["note"] = note
+            service(**kwargs)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, success)
+        return redirect("requests:detail", pk=pk)
+
+    return view
+
+
+submit = _action_view(services.submit_request, "requests.submit", success="The request is submitted.")
+return_for_changes = _action_view(
+    services.return_request, "requests.return", success="The request is back with its requester, with your note."
+)
+approve = _action_view(services.approve_request, "requests.decide", success="Approved.")
+reject = _action_view(services.reject_request, "requests.decide", success="Rejected. The requester is told why.")
+withdraw = _action_view(services.withdraw_request, "requests.withdraw", success="The request is withdrawn.")
+
+
+@login_required
+@require_POST
+def comment(request, pk):
+    governance_request = get_request_for_user(request.user, pk)
+    if not rules.has_perm("requests.comment", request.user, governance_request):
+        raise PermissionDenied("Only the requester and the communications team take part in the thread.")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a comment first.")
+    else:
+        try:
+            services.add_comment(
+                governance_request=governance_request, acting_user=request.user, body=form.cleaned_data["body"]
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Your comment is added.")
+    return redirect("requests:detail", pk=pk)

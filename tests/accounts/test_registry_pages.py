@@ -1,0 +1,238 @@
+"""The registry pages, the CSV export and the public directory."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import AccountStatus, GrantStatus
+from accounts.views import spreadsheet_safe
+from tests.factories import make_account, make_grant
+
+
+def listed(page, account):
+    return f'href="/accounts/{account.pk}/"' in page
+
+
+def test_csc_sees_every_account_and_can_filter(client_for, world):
+    client = client_for(world.csc_staff)
+    parks, transit = world.parks_account, world.transit_account
+
+    def shown(url):
+        page = client.get(url).content.decode()
+        return {name for name, account in (("parks", parks), ("transit", transit)) if listed(page, account)}
+
+    assert shown("/accounts/") == {"parks", "transit"}
+    assert shown("/accounts/?platform=instagram") == {"parks"}
+    assert shown("/accounts/?business_unit=TRN") == {"transit"}
+    assert shown("/accounts/?q=transit") == {"transit"}
+    assert shown("/accounts/?q=x.com/CalgaryTransit") == {"transit"}
+    transit.status = AccountStatus.DECOMMISSIONED
+    transit.save()
+    assert shown("/accounts/?status=decommissioned") == {"transit"}
+
+
+def test_a_manager_sees_their_units_accounts_and_a_provider_what_they_operate(client_for, world):
+    manager_page = client_for(world.manager).get("/accounts/").content.decode()
+    assert listed(manager_page, world.parks_account) and not listed(manager_page, world.transit_account)
+    provider_page = client_for(world.provider).get("/accounts/").content.decode()
+    assert listed(provider_page, world.parks_account) and not listed(provider_page, world.transit_account)
+    assert "No accounts to show" in client_for(world.employee).get("/accounts/").content.decode()
+
+
+def test_a_suspended_provider_no_longer_sees_the_account(client_for, world):
+    world.provider_grant.status = GrantStatus.SUSPENDED
+    world.provider_grant.save()
+    assert client_for(world.provider).get(f"/accounts/{world.parks_account.pk}/").status_code == 404
+
+
+def test_the_account_page_shows_providers_history_and_role_actions(client_for, world):
+    from accounts import services
+
+    services.revoke_grant(grant=world.provider_grant, acting_user=world.director, reason="Moved teams.")
+    page = client_for(world.director).get(f"/accounts/{world.parks_account.pk}/").content.decode()
+    assert "Past providers (1)" in page and "Moved teams." in page
+    assert "grant.revoked" in page
+    assert "Request decommissioning" in page and "Edit details" in page
+    manager_page = client_for(world.manager).get(f"/accounts/{world.parks_account.pk}/").content.decode()
+    assert "Request provider access" in manager_page and "Request decommissioning" in manager_page
+    assert "Edit details" not in manager_page
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("+1-403-555", "'+1-403-555"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("Calgary Parks", "Calgary Parks"),
+        (None, ""),
+    ],
+)
+def test_csv_cells_cannot_start_a_formula(value, expected):
+    assert spreadsheet_safe(value) == expected
+
+
+def test_the_csv_export_holds_the_filtered_visible_accounts_safely(client_for, world):
+    make_account(
+        handle="@evil",
+        display_name="=cmd|' /C calc'!A0",
+        business_unit=world.parks,
+        accountable_manager=world.manager_emp,
+    )
+    response = client_for(world.manager).get("/accounts/export.csv?platform=instagram")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["Display name", "Platform", "Handle"]
+    names = sorted(row[0] for row in rows[1:])
+    assert names == ["'=cmd|' /C calc'!A0", "Calgary Parks"]  # no Transit: not the manager's
+
+
+def test_the_directory_is_public_and_lists_active_listed_accounts(client, world):
+    make_account(
+        handle="@internal",
+        display_name="Internal Campaign",
+        business_unit=world.parks,
+        accountable_manager=world.manager_emp,
+        listed=False,
+    )
+    make_account(
+        handle="@oldparks",
+        display_name="Old Parks",
+        business_unit=world.parks,
+        accountable_manager=world.manager_emp,
+        status=AccountStatus.DECOMMISSIONED,
+    )
+    page = client.get("/directory/").content.decode()
+    assert "Calgary Parks" in page and "Calgary Transit" in page
+    assert "Internal Campaign" not in page and "Old Parks" not in page
+    assert page.index("Calgary Transit") < page.index("Parks &amp; Open Spaces")  # grouped by unit, by name
+    data = json.loads(client.get("/directory.json?platform=x").content)
+    assert data["accounts"] == [
+        {
+            "display_name": "Calgary Transit",
+            "platform": "x",
+            "handle": "@calgarytransit",
+            "url": "https://x.com/calgarytransit",
+            "business_unit": "Calgary Transit",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "check",
+    ["https://WWW.Instagram.com/CalgaryParks/?igsh=abc#top", "instagram.com/calgaryparks", "@CalgaryParks"],
+)
+def test_is_this_official_recognises_the_account_in_any_form(client, world, check):
+    page = client.get("/directory/", {"check": check}).content.decode()
+    assert "Official: this is a City of Calgary account." in page
+    assert "Calgary Parks" in page
+
+
+def test_is_this_official_says_not_found_and_how_to_report(client, world, settings):
+    page = client.get("/directory/", {"check": "https://www.instagram.com/calgaryparks_official"}).content.decode()
+    assert "is not in the City's directory of official accounts" in page
+    assert f"mailto:{settings.CSC_MAILBOX}" in page
+
+
+def test_a_decommissioned_account_is_not_official_any_more(client, world):
+    world.parks_account.status = AccountStatus.DECOMMISSIONED
+    world.parks_account.save()
+    page = client.get("/directory/", {"check": "@calgaryparks"}).content.decode()
+    assert "Official:" not in page and "Not found" in page
+
+
+def test_is_this_official_explains_an_unreadable_address(client, db):
+    page = client.get("/directory/", {"check": "javascript:alert(1)"}).content.decode()
+    assert "Enter the account" in page
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _add_accounts(world, count):
+    start = world.parks.social_accounts.count()
+    for n in range(start, start + count):
+        account = make_account(
+            handle=f"@parks{n}",
+            display_name=f"Parks {n:03d}",
+            business_unit=world.parks,
+            accountable_manager=world.manager_emp,
+        )
+        make_grant(employee=world.employee_emp, account=account)
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("csc_staff", "/accounts/"),
+        ("manager", "/accounts/"),
+        ("provider", "/accounts/"),
+        (None, "/directory/"),
+        (None, "/directory.json"),
+        ("csc_staff", "/accounts/?q=parks"),
+    ],
+)
+def test_registry_and_directory_cost_the_same_queries_for_5_rows_as_for_200(client, world, persona, url):
+    if persona:
+        client.force_login(getattr(world, persona))
+    _add_accounts(world, 3)  # 5 accounts in all
+    _queries(client, url)
+    small = _queries(client, url)
+    _add_accounts(world, 195)
+    assert _queries(client, url) == small
+
+
+def test_csc_registers_an_existing_account_once(client_for, world):
+    client = client_for(world.csc_staff)
+    form = {
+        "platform": "youtube",
+        "address": "https://m.youtube.com/@CityOfCalgary/videos",
+        "display_name": "City of Calgary",
+        "business_unit": world.csc_unit.pk,
+        "accountable_manager": world.director_emp.employee_number,
+        "purpose": "Video news.",
+        "listed_in_directory": "on",
+    }
+    response = client.post("/accounts/new/", form)
+    from accounts.models import SocialAccount
+
+    account = SocialAccount.objects.get(platform="youtube")
+    assert response["Location"] == f"/accounts/{account.pk}/"
+    assert account.normalized_url == "youtube.com/@cityofcalgary"
+    again = client.post("/accounts/new/", {**form, "address": "@cityofcalgary"})
+    assert "This account is already registered: City of Calgary." in again.content.decode()
+    assert SocialAccount.objects.filter(platform="youtube").count() == 1
+
+
+def test_the_edit_form_shows_the_accountable_manager_by_employee_number(client_for, world):
+    page = client_for(world.csc_staff).get(f"/accounts/{world.parks_account.pk}/edit/").content.decode()
+    assert 'value="E0101"' in page
+    response = client_for(world.csc_staff).post(
+        f"/accounts/{world.parks_account.pk}/edit/",
+        {
+            "display_name": "Calgary Parks & Pathways",
+            "business_unit": world.parks.pk,
+            "accountable_manager": "E0101",
+            "purpose": "Parks.",
+            "listed_in_directory": "on",
+        },
+    )
+    assert response.status_code == 302
+    world.parks_account.refresh_from_db()
+    assert world.parks_account.display_name == "Calgary Parks & Pathways"
+    from governance.models import AuditEvent
+
+    assert AuditEvent.objects.get(verb="account.updated").changes["display_name"] == {
+        "before": "Calgary Parks",
+        "after": "Calgary Parks & Pathways",
+    }
