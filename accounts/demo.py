@@ -1,13 +1,16 @@
 """Demo registry: about twenty City accounts across platforms and business units, and the
 providers designated to run them. Created through the registry's services; safe to run again."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from governance.democlock import days_ago
 from governance.models import BusinessUnit, Employee
 
 from . import services
-from .models import AccessLevel, GrantStatus, ProviderGrant, SocialAccount
+from .models import AccessLevel, CredentialRotation, GrantStatus, ProviderGrant, SocialAccount
 
 # display name, platform, address, business unit, accountable manager, listed
 ACCOUNTS = [
@@ -66,7 +69,7 @@ GRANTS = [
     ("E3301", "x", "https://x.com/calgarytransit", AccessLevel.PUBLISHER, 330),
     ("E3301", "facebook", "https://www.facebook.com/calgarytransit", AccessLevel.PUBLISHER, 330),
     ("E3301", "instagram", "https://www.instagram.com/calgarytransit", AccessLevel.PUBLISHER, 250),
-    ("E3303", "mastodon", "https://mastodon.social/@yyctransitalerts", AccessLevel.PUBLISHER, 40),
+    ("E3303", "mastodon", "https://mastodon.social/@yyctransitalerts", AccessLevel.PUBLISHER, 380),
     ("E3101", "instagram", "https://www.instagram.com/calgaryparks", AccessLevel.PUBLISHER, 35),
     ("E3102", "facebook", "https://www.facebook.com/calgaryparks", AccessLevel.PUBLISHER, 240),
     ("E3104", "instagram", "https://www.instagram.com/calgaryparks", AccessLevel.MODERATOR, 12),
@@ -128,3 +131,63 @@ def seed_registry():
 
 def account_at(platform, address) -> SocialAccount:
     return services.find_registered(platform, address)
+
+
+def seed_stale_access():
+    """Stale access at work: a departed provider whose password change is overdue, a role
+    change under review in the demo manager's team, recertification due, and the password
+    changes that earlier revocations called for, done."""
+    from governance.services import build_audit_event
+
+    people = {employee.employee_number: employee for employee in Employee.objects.all()}
+    csc = _user("csc")
+
+    # Password changes after the decommissioning and the revocation seeded earlier: done.
+    for rotation in CredentialRotation.objects.filter(completed_at__isnull=True, opened_at__lt=_ago(20)):
+        with days_ago((timezone.now() - rotation.opened_at).days - 1):
+            services.complete_rotation(
+                rotation=rotation,
+                acting_user=csc,
+                attestations=dict.fromkeys(
+                    ("password_changed", "recovery_checked", "two_step_on", "sessions_signed_out"), True
+                ),
+                note="Changed with the accountable manager; recovery phone moved to the CSC duty phone.",
+            )
+
+    # Maya Thompson moved into a senior events role four days ago: her access is under review.
+    maya = people["E3102"]
+    if maya.role_changed_at is None:
+        with days_ago(4):
+            Employee.objects.filter(pk=maya.pk).update(role_changed_at=timezone.now())
+            build_audit_event(
+                verb="employee.role_changed",
+                target=maya,
+                actor_label="HR roster import (demo)",
+                changes={"job_title": {"before": "Team Lead, Park Events", "after": maya.job_title}},
+            ).save()
+            services.sweep_stale_access(employee_ids=[maya.pk])
+
+    # Olivia Grant, a park ambassador who posted for Calgary Parks on TikTok, left the City three
+    # days ago: her access was revoked at once, and the password change is now overdue.
+    olivia = people["E4104"]
+    tiktok = account_at("tiktok", "@calgaryparks")
+    if tiktok is not None and not ProviderGrant.objects.filter(employee=olivia, account=tiktok).exists():
+        with days_ago(200):
+            ProviderGrant.objects.create(
+                employee=olivia,
+                account=tiktok,
+                access_level=AccessLevel.PUBLISHER,
+                designated_by=_user("director"),
+                designated_at=timezone.now(),
+                recertify_by=services.add_months(timezone.localdate(), 12),
+            )
+        with days_ago(3):
+            services.sweep_stale_access(employee_ids=[olivia.pk])
+
+    # Everything else the data calls for today (recertification due, escalation of overdue work).
+    services.sweep_stale_access()
+    services.escalate_overdue()
+
+
+def _ago(days):
+    return timezone.now() - datetime.timedelta(days=days)

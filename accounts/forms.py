@@ -5,7 +5,7 @@ from django import forms
 from governance.forms import EmployeeField
 from governance.models import BusinessUnit
 
-from .models import AccountStatus, Platform, SocialAccount
+from .models import AccountStatus, Platform, ReviewReason, SocialAccount
 from .normalization import NotAnAccountAddress, normalize
 from .selectors import business_units_for_filter
 
@@ -86,3 +86,46 @@ class RevokeGrantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded in the audit trail and sent to the provider.",
     )
+
+
+class KeepAccessForm(forms.Form):
+    note = forms.CharField(
+        label="Why the access is still needed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the audit trail.",
+    )
+    recertify_by = forms.DateField(
+        label="Recertify by",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="When this access must be confirmed again (at most a year away).",
+    )
+
+
+class RotationDoneForm(forms.Form):
+    """The attestation checklist. There is deliberately no password field: the portal never
+    asks for, accepts or stores a social media password."""
+
+    password_changed = forms.BooleanField(label="I changed the account's password", required=True)
+    recovery_checked = forms.BooleanField(
+        label="The recovery email and phone are the City's (not a departed person's)", required=True
+    )
+    two_step_on = forms.BooleanField(label="Two-step verification is on", required=True)
+    sessions_signed_out = forms.BooleanField(
+        label="Other sessions, devices and connected apps are signed out", required=True
+    )
+    note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AccessFilterForm(forms.Form):
+    reason = forms.ChoiceField(label="Reason", choices=[("", "Any reason"), *ReviewReason.choices], required=False)
+    overdue = forms.ChoiceField(label="Due", choices=[("", "Any time"), ("yes", "Overdue only")], required=False)
+    business_unit = forms.ChoiceField(label="Business unit", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_unit"].choices = [("", "All business units")] + [
+            (unit.code, unit.name) for unit in business_units_for_filter()
+        ]
+
+    def filters(self):
+        return self.cleaned_data if self.is_valid() else {}

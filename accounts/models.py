@@ -135,3 +135,151 @@ class ProviderGrant(models.Model):
     @property
     def is_live(self):
         return self.status in LIVE_GRANT_STATUSES
+
+
+class ReviewReason(models.TextChoices):
+    ROLE_CHANGED = "role_changed", "Role changed"
+    ON_LEAVE = "on_leave", "On leave"
+    TRAINING_EXPIRED = "training_expired", "Training expired"
+    RECERTIFICATION_DUE = "recertification_due", "Recertification due"
+    NOT_IN_ROSTER = "not_in_roster", "Not in the HR roster"
+
+
+class ReviewOutcome(models.TextChoices):
+    KEPT = "kept", "Kept"
+    REVOKED = "revoked", "Revoked"
+
+
+class AccessReview(models.Model):
+    """A flag that a provider's access may be stale, for their manager to keep or revoke.
+
+    Open until resolved; past its due date it is escalated to the Director and the grant is
+    suspended (it stays open, for the manager or the Director to resolve)."""
+
+    grant = models.ForeignKey(ProviderGrant, on_delete=models.PROTECT, related_name="reviews")
+    reason = models.CharField(max_length=24, choices=ReviewReason.choices)
+    opened_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    assigned_to = models.ForeignKey(
+        Employee,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_reviews",
+        help_text="The employee's manager when the review opened; empty means the Director decides.",
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=12, choices=ReviewOutcome.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "reason"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_review_per_grant_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, outcome="") | Q(resolved_at__isnull=False) & ~Q(outcome=""),
+                name="resolved_review_has_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(resolved_at__isnull=True), name="open_review_due_idx"),
+            models.Index(fields=["grant", "reason", "opened_at"], name="review_grant_reason_idx"),
+            models.Index(fields=["assigned_to", "resolved_at"], name="review_assignee_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} review of {self.grant}"
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+    @property
+    def is_overdue(self):
+        return self.resolved_at is None and self.due_at < timezone.now()
+
+
+class RotationReason(models.TextChoices):
+    PROVIDER_REMOVED = "provider_removed", "Provider removed"
+    ACCOUNT_DECOMMISSIONED = "account_decommissioned", "Account decommissioned"
+    SCHEDULED = "scheduled", "Scheduled"
+    SUSPECTED_COMPROMISE = "suspected_compromise", "Suspected compromise"
+
+
+class CredentialRotation(models.Model):
+    """A task to change an account's password (the portal never stores one). One open task per
+    account: a new cause joins it."""
+
+    account = models.ForeignKey(SocialAccount, on_delete=models.PROTECT, related_name="rotations")
+    opened_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    password_changed = models.BooleanField("the password is changed", default=False)
+    recovery_checked = models.BooleanField("recovery email and phone are the City's", default=False)
+    two_step_on = models.BooleanField("two-step verification is on", default=False)
+    sessions_signed_out = models.BooleanField("other sessions and apps are signed out", default=False)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(completed_at__isnull=True), name="one_open_rotation_per_account"
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True)
+                | Q(password_changed=True, recovery_checked=True, two_step_on=True, sessions_signed_out=True),
+                name="completed_rotation_is_attested",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(completed_at__isnull=True), name="open_rotation_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"Password change for {self.account.display_name}"
+
+    @property
+    def is_open(self):
+        return self.completed_at is None
+
+    @property
+    def is_overdue(self):
+        return self.completed_at is None and self.due_at < timezone.now()
+
+
+class RotationCause(models.Model):
+    """Why a password must change: each cause (and the grant behind it) listed on the task."""
+
+    rotation = models.ForeignKey(CredentialRotation, on_delete=models.CASCADE, related_name="causes")
+    reason = models.CharField(max_length=24, choices=RotationReason.choices)
+    grant = models.ForeignKey(ProviderGrant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rotation", "reason", "grant"], condition=Q(grant__isnull=False), name="one_cause_per_grant"
+            ),
+            models.UniqueConstraint(
+                fields=["rotation", "reason"], condition=Q(grant__isnull=True), name="one_cause_per_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_reason_display()

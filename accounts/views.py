@@ -18,7 +18,7 @@ from governance.services import WorkflowError
 from . import selectors, services
 from .forms import AccountDetailsForm, RegisterAccountForm, RegistryFilterForm, RevokeGrantForm
 from .models import Platform, ProviderGrant
-from .permissions import accounts_visible_to, get_account_for_user
+from .permissions import accounts_visible_to, get_account_for_user, revocable
 
 PAGE_SIZE = 50
 
@@ -121,6 +121,9 @@ def account_detail(request, pk):
     account = get_account_for_user(request.user, pk)
     live, past, history = selectors.account_page(account)
     user = request.user
+    may_revoke = revocable(user, live)
+    for grant in live:
+        grant.may_revoke = grant.pk in may_revoke
     return render(
         request,
         "accounts/detail.html",
@@ -132,7 +135,7 @@ def account_detail(request, pk):
             "can_request_decommission": rules.has_perm("accounts.request_decommission", user, account),
             "can_request_provider_access": rules.has_perm("accounts.request_provider_access", user, account),
             "can_edit": rules.has_perm("accounts.maintain_registry", user),
-            "can_revoke": rules.has_perm("accounts.revoke_grant", user),
+            "can_revoke": bool(may_revoke),
             "revoke_form": RevokeGrantForm(),
         },
     )

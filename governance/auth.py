@@ -4,17 +4,39 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
 from django.contrib.auth.middleware import RemoteUserMiddleware
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+
+def signed_in_users():
+    """Users as every page needs them, in one query: with their employee record, whether they
+    manage anyone (the navigation and permissions ask), and their unread notification count."""
+    from .models import Employee, EmploymentStatus, Notification
+
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    reports = Employee.objects.filter(manager__user=OuterRef("pk")).exclude(
+        employment_status=EmploymentStatus.TERMINATED
+    )
+    return (
+        get_user_model()
+        ._default_manager.select_related("employee__business_unit", "employee__manager")
+        .annotate(has_reports=Exists(reports), unread_notifications=Coalesce(Subquery(unread), 0))
+    )
 
 
 class PortalModelBackend(ModelBackend):
-    """The password backend, loading the signed-in user with their employee record in one query."""
+    """The password backend, loading the signed-in user as every page needs them (one query)."""
 
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related("employee__business_unit", "employee__manager").get(
-                pk=user_id
-            )
+            user = signed_in_users().get(pk=user_id)
         except user_model.DoesNotExist:
             return None
         # An inactive user (for instance after HR ended their employment) is signed out here,

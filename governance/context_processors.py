@@ -15,6 +15,10 @@ def portal(request):
     return {
         "csc_mailbox": settings.CSC_MAILBOX,
         "nav_items": SimpleLazyObject(lambda: navigation.items_for(request)),
-        "unread_notifications": SimpleLazyObject(lambda: unread_notification_count(user)),
+        "unread_notifications": (
+            user.unread_notifications
+            if hasattr(user, "unread_notifications")
+            else SimpleLazyObject(lambda: unread_notification_count(user))
+        ),
         "notifications_url": reverse("notifications"),
     }

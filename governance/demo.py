@@ -61,7 +61,7 @@ PEOPLE = [
     ("E3004", "Ethan", "Blackwood", "Communications Coordinator", "CSC", "E2001", "leave"),
     # Level 4: Parks Community Programs, the demo manager's team.
     ("E3101", "Jordan", "Ellis", "Community Programs Coordinator", "PKS", "E2002", "active"),
-    ("E3102", "Maya", "Thompson", "Team Lead, Park Events", "PKS", "E2002", "active"),
+    ("E3102", "Maya", "Thompson", "Senior Lead, Park Events & Festivals", "PKS", "E2002", "active"),
     ("E3103", "Noah", "Kaur", "Volunteer Programs Lead", "PKS", "E2002", "active"),
     ("E3104", "Sofia", "Petrovic", "Outreach Specialist", "PKS", "E2002", "active"),
     # Level 5: under the Park Events team lead (indirect reports of the demo manager).

@@ -54,6 +54,9 @@ class Employee(models.Model):
     in_hr_roster = models.BooleanField(
         default=True, help_text="False once a full HR roster import no longer lists this employee."
     )
+    roster_missing_since = models.DateTimeField(
+        null=True, blank=True, help_text="When a full HR roster import first left this employee out."
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

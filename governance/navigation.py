@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from . import permissions
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -23,6 +25,8 @@ ITEMS = [
     NavItem("Home", "home"),
     NavItem("Requests", "requests:list"),
     NavItem("Accounts", "accounts:list"),
+    NavItem("Team access", "access:team", permissions.is_manager | permissions.reads_everything),
+    NavItem("Rotations", "access:rotations", permissions.is_manager | permissions.reads_everything),
     NavItem("Directory", "directory"),
     NavItem("Standards", "standards"),
 ]

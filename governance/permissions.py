@@ -25,6 +25,8 @@ reads_everything = is_csc | is_auditor
 def is_manager(user):
     """Someone with at least one current report in the HR roster (cached on the user object,
     which lives for one request)."""
+    if hasattr(user, "has_reports"):  # loaded with the user (governance.auth.signed_in_users)
+        return user.has_reports
     if not hasattr(user, "_is_manager"):
         me = employee_of(user)
         user._is_manager = bool(

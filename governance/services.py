@@ -9,11 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from . import tasks
 from .emails import build_email
@@ -111,36 +113,61 @@ def _display_name(user):
     return employee.full_name if employee else (user.get_full_name() or user.get_username())
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification to send: in the portal to each user, by email to users and mailboxes."""
+
+    kind: str
+    context: dict
+    link: str = ""
+    users: tuple = ()
+    mailboxes: tuple = ()
+
+
 def notify(*, kind, context, link="", users: Iterable = (), mailboxes: Iterable[str] = ()) -> list[Notification]:
     """Tell people something: an in-portal notification for each user, and an email to each
     user and mailbox, sent by a task after the surrounding transaction commits. A user named
     twice is told once."""
+    return notify_many([Message(kind, context, link, tuple(users), tuple(mailboxes))])
+
+
+def notify_many(messages: Iterable[Message]) -> list[Notification]:
+    """`notify` for many messages at once: one insert whatever their number (for the jobs).
+    Users should come with their `employee` loaded (select_related) to keep it so."""
     notifications = []
-    seen_users = set()
-    for user in users:
-        if user is None or user.pk in seen_users or not user.is_active:
-            continue
-        seen_users.add(user.pk)
-        name = _display_name(user)
-        built = build_email(kind, context=context, link=link, recipient_name=name)
-        notifications.append(
-            Notification(
-                recipient=user,
-                email=_notification_address(user),
-                kind=kind,
-                context={**context, "recipient_name": name},
-                subject=built.subject,
-                body=built.text,
-                link=link,
+    for message in messages:
+        seen_users = set()
+        for user in message.users:
+            if user is None or user.pk in seen_users or not user.is_active:
+                continue
+            seen_users.add(user.pk)
+            name = _display_name(user)
+            built = build_email(message.kind, context=message.context, link=message.link, recipient_name=name)
+            notifications.append(
+                Notification(
+                    recipient=user,
+                    email=_notification_address(user),
+                    kind=message.kind,
+                    context={**message.context, "recipient_name": name},
+                    subject=built.subject,
+                    body=built.text,
+                    link=message.link,
+                )
             )
-        )
-    for address in dict.fromkeys(mailboxes):
-        if not address:
-            continue
-        built = build_email(kind, context=context, link=link)
-        notifications.append(
-            Notification(email=address, kind=kind, context=context, subject=built.subject, body=built.text, link=link)
-        )
+        for address in dict.fromkeys(message.mailboxes):
+            if not address:
+                continue
+            built = build_email(message.kind, context=message.context, link=message.link)
+            notifications.append(
+                Notification(
+                    email=address,
+                    kind=message.kind,
+                    context=message.context,
+                    subject=built.subject,
+                    body=built.text,
+                    link=message.link,
+                )
+            )
     Notification.objects.bulk_create(notifications)
     for notification in notifications:
         if notification.email:
@@ -365,6 +392,7 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                 "employment_status",
                 "role_changed_at",
                 "in_hr_roster",
+                "roster_missing_since",
                 "updated_at",
             ],
         )
@@ -373,7 +401,9 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
             in_file = {row.employee_number for row in rows}
             missing = [row for number, row in existing.items() if row[9] and number not in in_file]
             result.left_roster_ids = [row[0] for row in missing]
-            Employee.objects.filter(pk__in=result.left_roster_ids).update(in_hr_roster=False, updated_at=now)
+            Employee.objects.filter(pk__in=result.left_roster_ids).update(
+                in_hr_roster=False, roster_missing_since=now, updated_at=now
+            )
             for row in missing:
                 events.append(
                     _roster_event(
@@ -389,7 +419,23 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
 
         events.extend(_deactivate_terminated_users(rows, id_of, result, label, now))
         AuditEvent.objects.bulk_create(events, batch_size=5000)
+        announce_employee_changes([*result.role_changed_ids, *result.employment_ended_ids, *result.left_roster_ids])
     return result
+
+
+#: Above this many changed employees, the reacting tasks re-check everyone instead.
+_MANY_CHANGES = 5000
+
+
+def announce_employee_changes(employee_ids):
+    """After commit, start the tasks that react to HR changes (settings.EMPLOYEE_CHANGE_TASKS;
+    the stale-access review of the registry). Named in settings so that the people domain does
+    not depend on the apps that react to it."""
+    if not employee_ids:
+        return
+    ids = None if len(employee_ids) > _MANY_CHANGES else sorted(set(employee_ids))
+    for name in settings.EMPLOYEE_CHANGE_TASKS:
+        import_string(name).delay_on_commit(ids)
 
 
 def _roster_values(row):
@@ -417,6 +463,7 @@ def _employee_from_row(row, unit_ids, *, manager_id, role_changed_at=None):
         employment_status=row.employment_status,
         role_changed_at=role_changed_at,
         in_hr_roster=True,
+        roster_missing_since=None,
     )
 
 
@@ -529,6 +576,8 @@ def update_employee(*, employee: Employee, acting_user, values: dict) -> Employe
             User.objects.filter(pk=locked.user_id, is_active=True).update(is_active=False)
         verb = "employee.employment_ended" if ended else "employee.role_changed" if role_changed else "employee.updated"
         record_event(verb=verb, target=locked, acting_user=acting_user, changes=changes)
+        if ended or role_changed:
+            announce_employee_changes([locked.pk])
     return locked
 
 

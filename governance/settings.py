@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp import constants as csp_constants
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -204,7 +205,7 @@ ROTATION_DUE_HOURS = env.int("ROTATION_DUE_HOURS", default=24)
 RECERTIFY_MONTHS = env.int("RECERTIFY_MONTHS", default=12)
 
 # Celery. The broker is Redis when REDIS_URL is set; otherwise tasks run in-process, eagerly.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -232,9 +233,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "governance.tasks.clear_expired_sessions",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "sweep-stale-access": {
+        "task": "accounts.tasks.sweep_stale_access",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "escalate-overdue-reviews-and-rotations": {
+        "task": "accounts.tasks.escalate_overdue",
+        "schedule": crontab(minute=5),
     },
 }
+# Tasks told (after commit, with the employee ids) when HR changes someone's job title, business
+# unit, manager, status or roster presence — by the roster import or an edit in the admin.
+EMPLOYEE_CHANGE_TASKS = ["accounts.tasks.review_employee_changes"]
 
 # Security headers. Strict CSP: everything from this origin, no inline script or style.
 CONTENT_SECURITY_POLICY = {

@@ -439,9 +439,10 @@ MATRIX = {
         "accountable_elsewhere":  (302, 404, 403, 404, UPDATED, UPDATED, 403),
         "missing":                ANON_OR_404,
     },
-    # Revoking a designation: CSC staff and the Director.
+    # Revoking a designation: CSC staff, the Director, and the provider's managers (Lucas reports
+    # to the manager through Maya).
     ("POST", "revoke"): {
-        "provider_grant":         (302, 404, 403, 403, REVOKED, REVOKED, 403),
+        "provider_grant":         (302, 404, REVOKED, 403, REVOKED, REVOKED, 403),
         "transit_grant":          (302, 404, 404, 404, REVOKED, REVOKED, 403),
         "missing_account":        ANON_OR_404,
         "missing_grant":          ANON_OR_404,

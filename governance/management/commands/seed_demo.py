@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 
-from accounts.demo import seed_registry
+from accounts.demo import seed_registry, seed_stale_access
 from governance import demo
 from requests.demo import seed_requests
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
             demo.seed_people()
             seed_registry()
             seed_requests()
+            seed_stale_access()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at /login/ with:"))
         for username, description in demo.ROLE_DESCRIPTIONS.items():
             self.stdout.write(f"  {username:<9} / {demo.DEMO_PASSWORD}   {description}")

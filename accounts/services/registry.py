@@ -11,8 +11,9 @@ from governance import selectors as people
 from governance.models import EmploymentStatus
 from governance.services import WorkflowError, diff, notify, record_event
 
-from .models import LIVE_GRANT_STATUSES, AccountStatus, GrantStatus, ProviderGrant, SocialAccount
-from .normalization import NotAnAccountAddress, normalize
+from ..models import LIVE_GRANT_STATUSES, AccountStatus, GrantStatus, ProviderGrant, RotationReason, SocialAccount
+from ..normalization import NotAnAccountAddress, normalize
+from . import stale_access
 
 ACCOUNT_EDITABLE_FIELDS = ("display_name", "business_unit", "accountable_manager", "purpose", "listed_in_directory")
 
@@ -165,8 +166,9 @@ def designate_provider(*, employee, account, access_level, acting_user, note="")
 
 
 def revoke_grant(*, grant, acting_user, reason) -> ProviderGrant:
-    """End a designation now, with the reason. Audit event `grant.revoked`; the provider and
-    the accountable manager are told."""
+    """End a designation now, with the reason: its open reviews close as revoked and the
+    account's password rotation is opened (or joined). Audit event `grant.revoked`; the
+    provider and the accountable manager are told."""
     if not reason.strip():
         raise WorkflowError("Give the reason for revoking this access.")
     with transaction.atomic():
@@ -176,6 +178,10 @@ def revoke_grant(*, grant, acting_user, reason) -> ProviderGrant:
         if locked.status == GrantStatus.REVOKED:
             raise WorkflowError("This access was already revoked.")
         _revoke(locked, acting_user=acting_user, reason=reason)
+        stale_access.resolve_reviews_as_revoked(locked, acting_user=acting_user, reason=reason, now=locked.revoked_at)
+        stale_access.open_rotation(
+            account=locked.account, reason=RotationReason.PROVIDER_REMOVED, grant=locked, acting_user=acting_user
+        )
         notify(
             kind="grant_revoked",
             context={**_grant_context(locked), "reason": reason},
@@ -252,8 +258,13 @@ def decommission_account(*, account, acting_user, note="") -> SocialAccount:
             .filter(account=locked, status__in=LIVE_GRANT_STATUSES)
             .select_related("employee__user")
         )
+        rotation_reason = RotationReason.ACCOUNT_DECOMMISSIONED
+        stale_access.open_rotation(account=locked, reason=rotation_reason, acting_user=acting_user)
         for grant in grants:
-            _revoke(grant, acting_user=acting_user, reason=f"{locked.display_name} was decommissioned.")
+            reason = f"{locked.display_name} was decommissioned."
+            _revoke(grant, acting_user=acting_user, reason=reason)
+            stale_access.resolve_reviews_as_revoked(grant, acting_user=acting_user, reason=reason, now=grant.revoked_at)
+            stale_access.open_rotation(account=locked, reason=rotation_reason, grant=grant, acting_user=acting_user)
         notify(
             kind="account_decommissioned",
             context={

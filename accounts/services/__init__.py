@@ -1,0 +1,44 @@
+"""Every change to the registry. `registry`: accounts, designation and revocation of providers.
+`stale_access`: access reviews, password rotations and the set-based jobs that open them."""
+
+from .registry import (
+    ACCOUNT_EDITABLE_FIELDS,
+    add_months,
+    decommission_account,
+    designate_provider,
+    designation_problems,
+    find_registered,
+    register_account,
+    revoke_grant,
+    set_decommissioning,
+    update_account,
+)
+from .stale_access import (
+    SweepResult,
+    complete_rotation,
+    escalate_overdue,
+    keep_access,
+    may_resolve,
+    open_rotation,
+    sweep_stale_access,
+)
+
+__all__ = [
+    "ACCOUNT_EDITABLE_FIELDS",
+    "SweepResult",
+    "add_months",
+    "complete_rotation",
+    "decommission_account",
+    "designate_provider",
+    "designation_problems",
+    "escalate_overdue",
+    "find_registered",
+    "keep_access",
+    "may_resolve",
+    "open_rotation",
+    "register_account",
+    "revoke_grant",
+    "set_decommissioning",
+    "sweep_stale_access",
+    "update_account",
+]

@@ -1,0 +1,456 @@
+"""Stale provider access: what opens reviews and rotations, the nightly sweep, the hourly
+escalation, and what managers do with them."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import (
+    AccessReview,
+    AccountStatus,
+    CredentialRotation,
+    GrantStatus,
+    ProviderGrant,
+    ReviewOutcome,
+    ReviewReason,
+    RotationCause,
+)
+from governance import services as people
+from governance.models import AuditEvent, Employee, EmploymentStatus, Notification, TrainingRecord
+from governance.roster import RosterRow
+from governance.services import WorkflowError
+from tests.factories import make_account, make_grant
+
+
+def roster_of(*changes, drop=()):
+    """The current directory as HR roster rows, with some employees changed: (number, field=value)."""
+    changed = dict(changes)
+    rows = []
+    for line, employee in enumerate(Employee.objects.select_related("business_unit", "manager").order_by("pk"), 2):
+        if employee.employee_number in drop:
+            continue
+        values = {
+            "employee_number": employee.employee_number,
+            "first_name": employee.first_name,
+            "last_name": employee.last_name,
+            "email": employee.email,
+            "job_title": employee.job_title,
+            "business_unit_code": employee.business_unit.code,
+            "business_unit_name": employee.business_unit.name,
+            "manager_employee_number": employee.manager.employee_number if employee.manager else "",
+            "employment_status": employee.employment_status,
+        }
+        values.update(changed.get(employee.employee_number, {}))
+        rows.append(RosterRow(line=line, **values))
+    return rows
+
+
+def import_roster(*changes, drop=(), full=False):
+    return people.import_hr_roster(rows=roster_of(*changes, drop=drop), full=full)
+
+
+def state():
+    """Everything the jobs may change, to compare before and after a second run."""
+    return (
+        list(ProviderGrant.objects.order_by("pk").values_list("pk", "status", "revoked_at")),
+        list(AccessReview.objects.order_by("pk").values_list("pk", "resolved_at", "escalated_at", "reminded_at")),
+        list(CredentialRotation.objects.order_by("pk").values_list("pk", "completed_at", "escalated_at")),
+        RotationCause.objects.count(),
+        AuditEvent.objects.count(),
+        Notification.objects.count(),
+    )
+
+
+@pytest.fixture
+def moved(world):
+    """Lucas (a provider) moves from Parks to Transit, now reporting to Aisha."""
+    return (
+        "E0104",
+        {
+            "business_unit_code": "TRN",
+            "business_unit_name": "Calgary Transit",
+            "manager_employee_number": "E0199",
+            "job_title": "Transit Ambassador",
+        },
+    )
+
+
+def test_a_role_change_puts_each_grant_under_review_for_the_new_manager(
+    world, moved, django_capture_on_commit_callbacks, mailoutbox
+):
+    aisha_user = _user_for(world.transit_manager_emp, "aisha")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_roster(moved)
+    review = AccessReview.objects.get()
+    assert review.grant == world.provider_grant
+    assert review.reason == ReviewReason.ROLE_CHANGED
+    assert review.assigned_to == world.transit_manager_emp
+    assert review.due_at - review.opened_at == datetime.timedelta(days=settings.REVIEW_DUE_DAYS)
+    world.provider_grant.refresh_from_db()
+    assert world.provider_grant.status == GrantStatus.UNDER_REVIEW
+    assert AuditEvent.objects.filter(verb="review.opened", target_id=str(review.pk)).count() == 1
+    recipients = {message.to[0]: message for message in mailoutbox}
+    assert "Please review 1 provider access in your team" in recipients[world.transit_manager_emp.email].subject
+    assert "Lucas Moreau: Calgary Parks (Instagram) — Role changed" in recipients[world.transit_manager_emp.email].body
+    assert "1 access review opened after role changes" in recipients[world.director_emp.email].subject
+    assert Notification.objects.filter(recipient=aisha_user, link="/team/access/").exists()
+
+
+def _user_for(employee, username):
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=username)
+    employee.user = user
+    employee.save(update_fields=["user"])
+    return user
+
+
+def test_a_departure_revokes_every_grant_and_opens_one_rotation_per_account(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    second = make_account(
+        handle="@parksevents",
+        display_name="Parks Events",
+        business_unit=world.parks,
+        accountable_manager=world.manager_emp,
+    )
+    other = make_grant(employee=world.provider_emp, account=second, status=GrantStatus.UNDER_REVIEW)
+    colleague = make_grant(employee=world.employee_emp, account=world.parks_account)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_roster(("E0104", {"employment_status": "terminated"}))
+    for grant in (world.provider_grant, other):
+        grant.refresh_from_db()
+        assert grant.status == GrantStatus.REVOKED and grant.revoked_at is not None
+        assert AuditEvent.objects.filter(verb="grant.revoked", target_id=str(grant.pk)).count() == 1
+    colleague.refresh_from_db()
+    assert colleague.status == GrantStatus.ACTIVE
+    rotations = CredentialRotation.objects.order_by("account__display_name")
+    assert [r.account for r in rotations] == [world.parks_account, second]
+    assert all(r.due_at - r.opened_at == datetime.timedelta(hours=settings.ROTATION_DUE_HOURS) for r in rotations)
+    assert sorted(RotationCause.objects.values_list("grant_id", flat=True)) == sorted(
+        [world.provider_grant.pk, other.pk]
+    )
+    subjects = {message.to[0]: message.subject for message in mailoutbox if "left the City" in message.subject}
+    assert set(subjects) == {world.manager_emp.email, world.director_emp.email}
+    world.provider.refresh_from_db()
+    assert not world.provider.is_active
+
+
+def test_a_new_cause_joins_the_open_rotation(world):
+    services.revoke_grant(grant=world.provider_grant, acting_user=world.director, reason="Moved teams.")
+    second = make_grant(employee=world.employee_emp, account=world.parks_account)
+    services.revoke_grant(grant=second, acting_user=world.manager, reason="No longer posts.")
+    rotation = CredentialRotation.objects.get()
+    assert list(rotation.causes.values_list("grant_id", flat=True)) == [world.provider_grant.pk, second.pk]
+
+
+def test_the_database_keeps_one_open_rotation_per_account_and_one_open_review_per_reason(world):
+    now = timezone.now()
+    CredentialRotation.objects.create(account=world.parks_account, due_at=now)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CredentialRotation.objects.create(account=world.parks_account, due_at=now)
+    AccessReview.objects.create(grant=world.provider_grant, reason=ReviewReason.ON_LEAVE, due_at=now)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccessReview.objects.create(grant=world.provider_grant, reason=ReviewReason.ON_LEAVE, due_at=now)
+    AccessReview.objects.create(grant=world.provider_grant, reason=ReviewReason.ROLE_CHANGED, due_at=now)
+
+
+def test_the_sweep_finds_an_hr_change_whose_task_never_ran_and_a_second_run_changes_nothing(world):
+    # The roster import committed but its task was lost (on-commit callbacks are not run here).
+    import_roster(("E0104", {"job_title": "Senior Events Assistant"}))
+    assert not AccessReview.objects.exists()
+    first = services.sweep_stale_access()
+    assert first.reviews_opened[ReviewReason.ROLE_CHANGED] == 1
+    before = state()
+    second = services.sweep_stale_access()
+    assert second.changed_rows == 0
+    assert state() == before  # no rows changed, no audit events, no notifications
+
+
+def test_a_task_delivered_twice_changes_nothing_more(world, django_capture_on_commit_callbacks):
+    from accounts.tasks import review_employee_changes
+
+    import_roster(("E0104", {"employment_status": "terminated"}))
+    review_employee_changes([world.provider_emp.pk])
+    before = state()
+    review_employee_changes([world.provider_emp.pk])
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("reason", "make_stale"),
+    [
+        (
+            ReviewReason.ON_LEAVE,
+            lambda w: Employee.objects.filter(pk=w.provider_emp.pk).update(
+                employment_status=EmploymentStatus.LEAVE, role_changed_at=timezone.now()
+            ),
+        ),
+        (
+            ReviewReason.TRAINING_EXPIRED,
+            lambda w: TrainingRecord.objects.filter(employee=w.provider_emp).update(
+                completed_on=timezone.localdate() - datetime.timedelta(days=800),
+                expires_on=timezone.localdate() - datetime.timedelta(days=1),
+            ),
+        ),
+        (
+            ReviewReason.RECERTIFICATION_DUE,
+            lambda w: ProviderGrant.objects.filter(pk=w.provider_grant.pk).update(recertify_by=timezone.localdate()),
+        ),
+        (ReviewReason.NOT_IN_ROSTER, lambda w: import_roster(drop=("E0104",), full=True)),
+    ],
+)
+def test_each_cause_opens_one_review_and_keeping_it_holds_until_the_next_change(world, reason, make_stale):
+    make_stale(world)
+    result = services.sweep_stale_access()
+    assert result.reviews_opened[reason] == 1
+    review = AccessReview.objects.get(reason=reason)
+    assert review.grant == world.provider_grant and review.assigned_to == world.lead_emp
+    assert services.sweep_stale_access().changed_rows == 0
+
+    services.keep_access(review=review, acting_user=world.manager, note="Still runs the volunteer posts.")
+    world.provider_grant.refresh_from_db()
+    assert world.provider_grant.status == GrantStatus.ACTIVE
+    assert world.provider_grant.recertify_by > timezone.localdate()
+    assert services.sweep_stale_access().changed_rows == 0  # kept: not asked again for the same cause
+    assert AuditEvent.objects.filter(verb="review.kept", target_id=str(review.pk)).count() == 1
+
+
+def test_a_terminated_employee_is_not_reviewed_but_revoked(world):
+    Employee.objects.filter(pk=world.provider_emp.pk).update(employment_status=EmploymentStatus.TERMINATED)
+    result = services.sweep_stale_access()
+    assert result.grants_revoked == 1 and sum(result.reviews_opened.values()) == 0
+
+
+def test_revoking_from_a_review_resolves_it_and_opens_a_rotation(world):
+    Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
+    services.sweep_stale_access()
+    review = AccessReview.objects.get()
+    services.revoke_grant(grant=review.grant, acting_user=world.manager, reason="Moved to Transit.")
+    review.refresh_from_db()
+    assert review.outcome == ReviewOutcome.REVOKED and review.resolved_by == world.manager
+    assert CredentialRotation.objects.get().account == world.parks_account
+
+
+def test_keeping_needs_a_note_and_a_date_within_a_year(world):
+    Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
+    services.sweep_stale_access()
+    review = AccessReview.objects.get()
+    with pytest.raises(WorkflowError, match="Say why"):
+        services.keep_access(review=review, acting_user=world.manager, note="")
+    with pytest.raises(WorkflowError, match="no later than"):
+        services.keep_access(
+            review=review,
+            acting_user=world.manager,
+            note="Yes",
+            recertify_by=timezone.localdate() + datetime.timedelta(days=800),
+        )
+    review.refresh_from_db()
+    assert review.resolved_at is None
+
+
+def test_only_the_providers_managers_and_csc_resolve_reviews(world):
+    from django.core.exceptions import PermissionDenied
+
+    Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
+    services.sweep_stale_access()
+    review = AccessReview.objects.get()
+    for user in (world.outsider, world.employee, world.auditor, world.provider):
+        with pytest.raises(PermissionDenied):
+            services.keep_access(review=review, acting_user=user, note="Keep.")
+    review.refresh_from_db()
+    assert review.resolved_at is None
+    services.keep_access(review=review, acting_user=world.csc_staff, note="Confirmed with Parks.")
+
+
+def test_decommissioning_opens_a_rotation_for_the_account(world):
+    services.decommission_account(account=world.parks_account, acting_user=world.director)
+    rotation = CredentialRotation.objects.get(account=world.parks_account)
+    assert list(rotation.causes.values_list("reason", "grant_id")) == [
+        ("account_decommissioned", None),
+        ("account_decommissioned", world.provider_grant.pk),
+    ]
+    world.parks_account.refresh_from_db()
+    assert world.parks_account.status == AccountStatus.DECOMMISSIONED
+
+
+def test_recording_a_password_change_needs_every_attestation(world):
+    services.revoke_grant(grant=world.provider_grant, acting_user=world.director, reason="Left the team.")
+    rotation = CredentialRotation.objects.get()
+    with pytest.raises(WorkflowError, match="Confirm every step"):
+        services.complete_rotation(
+            rotation=rotation, acting_user=world.manager, attestations={"password_changed": True}
+        )
+    done = services.complete_rotation(
+        rotation=rotation,
+        acting_user=world.manager,
+        note="Done with IT.",
+        attestations=dict.fromkeys(
+            ["password_changed", "recovery_checked", "two_step_on", "sessions_signed_out"], True
+        ),
+    )
+    assert done.completed_by == world.manager
+    world.parks_account.refresh_from_db()
+    assert world.parks_account.password_rotated_at == done.completed_at
+    assert AuditEvent.objects.filter(verb="rotation.completed", target_id=str(rotation.pk)).count() == 1
+    with pytest.raises(WorkflowError, match="already recorded"):
+        services.complete_rotation(
+            rotation=rotation,
+            acting_user=world.manager,
+            attestations=dict.fromkeys(
+                ["password_changed", "recovery_checked", "two_step_on", "sessions_signed_out"], True
+            ),
+        )
+
+
+class TestEscalation:
+    @pytest.fixture
+    def review(self, world):
+        Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
+        services.sweep_stale_access()
+        return AccessReview.objects.get()
+
+    def test_a_reminder_goes_out_before_the_due_date_once(
+        self, review, world, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        with time_machine.travel(review.due_at - datetime.timedelta(days=3)):
+            assert services.escalate_overdue().reviews_reminded == 0  # too early
+        with (
+            time_machine.travel(review.due_at - datetime.timedelta(days=1)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            assert services.escalate_overdue().reviews_reminded == 1
+            assert services.escalate_overdue().reviews_reminded == 0
+        [reminder] = [m for m in mailoutbox if m.subject.startswith("Reminder")]
+        assert reminder.to == [world.lead_emp.email]  # Maya is Lucas's manager
+        review.refresh_from_db()
+        assert review.escalated_at is None
+
+    def test_an_overdue_review_suspends_the_grant_and_escalates_to_the_director(
+        self, review, world, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        with (
+            time_machine.travel(review.due_at + datetime.timedelta(minutes=1)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            result = services.escalate_overdue()
+        assert result.reviews_escalated == 1 and result.grants_suspended == 1
+        review.refresh_from_db()
+        world.provider_grant.refresh_from_db()
+        assert review.escalated_at is not None and review.resolved_at is None
+        assert world.provider_grant.status == GrantStatus.SUSPENDED
+        assert AuditEvent.objects.filter(verb="grant.suspended", target_id=str(world.provider_grant.pk)).exists()
+        assert CredentialRotation.objects.filter(account=world.parks_account, completed_at__isnull=True).exists()
+        assert any(m.to == [world.director_emp.email] and m.subject.startswith("Escalated") for m in mailoutbox)
+        before = state()
+        with time_machine.travel(review.due_at + datetime.timedelta(hours=2)):
+            assert services.escalate_overdue().changed_rows == 0
+        assert state() == before
+
+    def test_keeping_an_escalated_review_restores_the_access(self, review, world):
+        with time_machine.travel(review.due_at + datetime.timedelta(minutes=1)):
+            services.escalate_overdue()
+        services.keep_access(review=review, acting_user=world.director, note="Confirmed with Parks.")
+        world.provider_grant.refresh_from_db()
+        assert world.provider_grant.status == GrantStatus.ACTIVE
+
+    def test_an_overdue_rotation_escalates_to_the_director_once(
+        self, world, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        services.revoke_grant(grant=world.provider_grant, acting_user=world.manager, reason="Left the team.")
+        rotation = CredentialRotation.objects.get()
+        with (
+            time_machine.travel(rotation.due_at - datetime.timedelta(hours=2)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            assert services.escalate_overdue().rotations_reminded == 1
+        with (
+            time_machine.travel(rotation.due_at + datetime.timedelta(minutes=1)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            assert services.escalate_overdue().rotations_escalated == 1
+            assert services.escalate_overdue().rotations_escalated == 0
+        rotation.refresh_from_db()
+        assert rotation.escalated_at is not None
+        subjects = [(m.to[0], m.subject) for m in mailoutbox]
+        assert (world.manager_emp.email, "Reminder: change the password of 1 account") in subjects
+        assert (world.director_emp.email, "Escalated: 1 overdue password change") in subjects
+
+
+def test_dry_run_changes_nothing_and_reports_the_counts(world, capsys):
+    Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
+    Employee.objects.filter(pk=world.outsider_emp.pk).update(employment_status=EmploymentStatus.TERMINATED)
+    before = state()
+    call_command("sweep_stale_access", "--dry-run")
+    output = capsys.readouterr().out
+    assert state() == before
+    assert "Would change:" in output
+    assert "employment ended — grants revoked        1" in output
+    assert "role changed — reviews opened            1" in output
+    call_command("sweep_stale_access")
+    assert "Changed:" in capsys.readouterr().out
+    assert AccessReview.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the query count is measured on PostgreSQL")
+def test_the_sweep_costs_the_same_queries_for_10_grants_as_for_2000(world):
+    def grants(count):
+        """`count` providers whose role changed since their designation, in bulk."""
+        from accounts.models import SocialAccount
+
+        start = ProviderGrant.objects.count()
+        numbers = range(start, start + count)
+        employees = Employee.objects.bulk_create(
+            Employee(
+                employee_number=f"B{n:05d}",
+                first_name="Pat",
+                last_name=f"Bulk{n}",
+                email=f"b{n}@calgary.ca",
+                business_unit=world.parks,
+                manager=world.manager_emp,
+                role_changed_at=timezone.now(),
+            )
+            for n in numbers
+        )
+        accounts = SocialAccount.objects.bulk_create(
+            SocialAccount(
+                platform="instagram",
+                handle=f"@parks{n}",
+                profile_url=f"https://instagram.com/parks{n}",
+                normalized_url=f"instagram.com/parks{n}",
+                display_name=f"Parks {n}",
+                business_unit=world.parks,
+                accountable_manager=world.manager_emp,
+            )
+            for n in numbers
+        )
+        ProviderGrant.objects.bulk_create(
+            ProviderGrant(
+                employee=employee,
+                account=account,
+                designated_at=timezone.now() - datetime.timedelta(days=9),
+                recertify_by=timezone.localdate() + datetime.timedelta(days=300),
+            )
+            for employee, account in zip(employees, accounts, strict=True)
+        )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            services.sweep_stale_access()
+        return len(captured)
+
+    grants(8)  # with the two of `world`: ten grants
+    small = queries()
+    assert AccessReview.objects.filter(reason=ReviewReason.ROLE_CHANGED).count() == 8
+    grants(1990)
+    assert queries() == small
+    assert AccessReview.objects.filter(reason=ReviewReason.ROLE_CHANGED).count() == 1998
+    # (they have no training on record either: one review for each cause)
+    assert AccessReview.objects.filter(reason=ReviewReason.TRAINING_EXPIRED).count() == 1998
