@@ -2,25 +2,18 @@
 
 from django import forms
 
-from governance.forms import EmployeeField
+from governance.forms import BusinessUnitFilter, EmployeeField
 from governance.models import BusinessUnit
 
 from .models import AccountStatus, Platform, ReviewReason, SocialAccount
 from .normalization import NotAnAccountAddress, normalize
-from .selectors import business_units_for_filter
 
 
 class RegistryFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, help_text="Name, handle or address")
     platform = forms.ChoiceField(choices=[("", "All platforms"), *Platform.choices], required=False)
-    business_unit = forms.ChoiceField(label="Business unit", required=False)
+    business_unit = BusinessUnitFilter()
     status = forms.ChoiceField(choices=[("", "Any status"), *AccountStatus.choices], required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["business_unit"].choices = [("", "All business units")] + [
-            (unit.code, unit.name) for unit in business_units_for_filter()
-        ]
 
     def filters(self):
         """The valid filters, or none when the query string is malformed."""
@@ -119,13 +112,7 @@ class RotationDoneForm(forms.Form):
 class AccessFilterForm(forms.Form):
     reason = forms.ChoiceField(label="Reason", choices=[("", "Any reason"), *ReviewReason.choices], required=False)
     overdue = forms.ChoiceField(label="Due", choices=[("", "Any time"), ("yes", "Overdue only")], required=False)
-    business_unit = forms.ChoiceField(label="Business unit", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["business_unit"].choices = [("", "All business units")] + [
-            (unit.code, unit.name) for unit in business_units_for_filter()
-        ]
+    business_unit = BusinessUnitFilter()
 
     def filters(self):
         return self.cleaned_data if self.is_valid() else {}

@@ -176,6 +176,9 @@ class AccessReview(models.Model):
     )
     outcome = models.CharField(max_length=12, choices=ReviewOutcome.choices, blank=True)
     note = models.TextField(blank=True)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the manager (and the Director) were told of it."
+    )
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -194,6 +197,8 @@ class AccessReview(models.Model):
             models.Index(fields=["due_at"], condition=Q(resolved_at__isnull=True), name="open_review_due_idx"),
             models.Index(fields=["grant", "reason", "opened_at"], name="review_grant_reason_idx"),
             models.Index(fields=["assigned_to", "resolved_at"], name="review_assignee_idx"),
+            models.Index(fields=["opened_at"], name="review_opened_idx"),
+            models.Index(fields=["id"], condition=Q(notified_at__isnull=True), name="review_untold_idx"),
         ]
 
     def __str__(self):
@@ -269,6 +274,9 @@ class RotationCause(models.Model):
     reason = models.CharField(max_length=24, choices=RotationReason.choices)
     grant = models.ForeignKey(ProviderGrant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the accountable manager (and the Director) were told of it."
+    )
 
     class Meta:
         ordering = ["added_at", "id"]

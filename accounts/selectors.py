@@ -1,9 +1,14 @@
 """Read queries of the registry: filtered lists, the public directory, an account's page."""
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+import uuid
 
-from governance.models import AuditEvent, BusinessUnit
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from governance.models import AuditEvent
 
 from .models import LIVE_GRANT_STATUSES, AccountStatus, GrantStatus, ProviderGrant, SocialAccount
 from .normalization import NotAnAccountAddress, candidate_keys
@@ -26,18 +31,20 @@ def filter_accounts(accounts, *, q="", platform="", business_unit="", status="")
 
 def registry_rows(accounts):
     """What a registry row shows, in one query with the page: unit, accountable manager, and
-    the number of people operating the account."""
+    the number of people operating the account — counted for the page's rows only (a
+    subquery, not a join over every grant), which also keeps the page count cheap."""
+    operating = (
+        ProviderGrant.objects.filter(account=OuterRef("pk"), status__in=(GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW))
+        .order_by()
+        .values("account")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         accounts.select_related("business_unit", "accountable_manager")
-        .annotate(
-            provider_count=Count("grants", filter=Q(grants__status__in=(GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW)))
-        )
+        .annotate(provider_count=Coalesce(Subquery(operating), 0))
         .order_by("display_name", "id")
     )
-
-
-def business_units_for_filter():
-    return BusinessUnit.objects.order_by("name").only("code", "name")
 
 
 def directory_accounts(*, q="", platform="", business_unit=""):
@@ -94,3 +101,16 @@ def operated_by(employee):
         .select_related("account")
         .order_by("account__display_name")
     )
+
+
+_DIRECTORY_GENERATION = "directory:generation"
+
+
+def directory_generation():
+    """The current generation of the public directory's cache (see `directory_changed`)."""
+    return cache.get_or_set(_DIRECTORY_GENERATION, lambda: uuid.uuid4().hex, None)
+
+
+def directory_changed():
+    """After commit, start a new generation of the directory's cache: what changed shows at once."""
+    transaction.on_commit(lambda: cache.set(_DIRECTORY_GENERATION, uuid.uuid4().hex, None))

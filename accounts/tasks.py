@@ -24,3 +24,9 @@ def escalate_overdue():
     """Hourly: reminders before due; overdue reviews suspend their grant and go to the
     Director; overdue rotations go to the Director."""
     services.escalate_overdue()
+
+
+@shared_task
+def send_access_digests():
+    """After a sweep: one digest per manager (and the Director) of what it opened; once."""
+    services.send_access_digests()

@@ -1,14 +1,17 @@
 """Pages of the registry and the public directory of official accounts."""
 
 import csv
+import functools
+import hashlib
 
 import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -215,25 +218,57 @@ def _directory_query(request):
     }
 
 
+DIRECTORY_PAGE_SIZE = 100
+DIRECTORY_JSON_PAGE_SIZE = 500
+
+
+def cached_for_visitors(view):
+    """Serve the public directory to signed-out visitors from the cache for a short while
+    (settings.DIRECTORY_CACHE_SECONDS; 0 turns it off). Any change to the registry starts a new
+    generation of the cache, so an account never stays listed after it is decommissioned."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.DIRECTORY_CACHE_SECONDS
+        if not seconds or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"directory:{selectors.directory_generation()}:{path}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, (response.content, response["Content-Type"]), seconds)
+        return response
+
+    return wrapper
+
+
 @require_GET
+@cached_for_visitors
 def directory(request):
-    """Public: the City's official accounts, and "is this account official?"."""
+    """Public: the City's official accounts, a page at a time, and "is this account official?"."""
     query = _directory_query(request)
-    accounts = list(selectors.directory_accounts(**query))
+    page = Paginator(selectors.directory_accounts(**query), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     check = request.GET.get("check", "").strip()[:500]
     matches, check_error = selectors.check_official(check) if check else ([], "")
     units = {}
-    for account in accounts:
+    for account in page.object_list:
         units.setdefault(account.business_unit.name, []).append(account)
+    pages_query = request.GET.copy()
+    pages_query.pop("page", None)
     return render(
         request,
         "accounts/directory.html",
         {
             "units": units,
-            "count": len(accounts),
+            "page": page,
+            "count": page.paginator.count,
             "query": query,
+            "pages_query": pages_query.urlencode(),
             "platforms": Platform.choices,
-            "business_units": selectors.business_units_for_filter(),
             "check": check,
             "matches": matches,
             "check_error": check_error,
@@ -243,11 +278,19 @@ def directory(request):
 
 
 @require_GET
+@cached_for_visitors
 def directory_json(request):
-    """Public: the directory's data as JSON (same filters as the page)."""
-    accounts = selectors.directory_accounts(**_directory_query(request))
+    """Public: the directory's data as JSON (same filters as the page), 500 accounts a page."""
+    page = Paginator(selectors.directory_accounts(**_directory_query(request)), DIRECTORY_JSON_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    following = request.GET.copy()
+    if page.has_next():
+        following["page"] = page.next_page_number()
     return JsonResponse(
         {
+            "count": page.paginator.count,
+            "next": request.build_absolute_uri(f"{request.path}?{following.urlencode()}") if page.has_next() else None,
             "accounts": [
                 {
                     "display_name": account.display_name,
@@ -256,7 +299,7 @@ def directory_json(request):
                     "url": account.profile_url,
                     "business_unit": account.business_unit.name,
                 }
-                for account in accounts
+                for account in page.object_list
             ],
             "report_impersonation_to": settings.CSC_MAILBOX,
         }

@@ -86,3 +86,17 @@ class EmployeeListField(forms.CharField):
                 params={"values": ", ".join(unknown)},
             )
         return employees
+
+
+class BusinessUnitFilter(forms.CharField):
+    """A business-unit filter: any code is accepted (an unknown one simply matches nothing); the
+    menu's options come from the cached list of units, not from the database on each page."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Business unit")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    #: Rendered by the `business_unit_options` template tag (templates/includes/filter_field.html).
+    choices = ()

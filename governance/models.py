@@ -51,6 +51,13 @@ class Employee(models.Model):
     role_changed_at = models.DateTimeField(
         null=True, blank=True, help_text="When job title, business unit, manager or status last changed."
     )
+    management_path = models.CharField(
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text="The ids of the management chain from the top down, such as /1/2/15/: a manager's "
+        "reporting line is every employee whose path starts with the manager's.",
+    )
     in_hr_roster = models.BooleanField(
         default=True, help_text="False once a full HR roster import no longer lists this employee."
     )
@@ -74,10 +81,25 @@ class Employee(models.Model):
             models.Index(fields=["last_name", "first_name"], name="employee_name_idx"),
             models.Index(fields=["employment_status"], name="employee_status_idx"),
             models.Index(fields=["role_changed_at"], name="employee_role_changed_idx"),
+            # text_pattern_ops lets PostgreSQL answer "path LIKE '/1/2/%'" from the index.
+            models.Index(fields=["management_path"], opclasses=["text_pattern_ops"], name="employee_path_idx"),
         ]
 
     def __str__(self):
         return f"{self.full_name} ({self.employee_number})"
+
+    def save(self, *args, **kwargs):
+        """Keep this employee's management path. (Services that move people or create them in
+        bulk recompute every path with `governance.services.refresh_management_paths`.)"""
+        super().save(*args, **kwargs)
+        path = (self.manager.management_path if self.manager_id else "/") + f"{self.pk}/"
+        if path != self.management_path:
+            self.management_path = path
+            type(self).objects.filter(pk=self.pk).update(management_path=path)
+
+    def reports_to(self, manager):
+        """True when `manager` is above this employee in the management chain."""
+        return manager.pk != self.pk and f"/{manager.pk}/" in self.management_path
 
     @property
     def full_name(self):

@@ -4,6 +4,7 @@ Each entry names a URL and the predicate that decides who sees it. The same pred
 the views, so hiding a link is a convenience, never the protection.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -18,7 +19,13 @@ class NavItem:
     visible_to: object = None  # a rules predicate, or None for everyone signed in
 
     def url(self):
-        return reverse(self.url_name)
+        return _reverse(self.url_name)
+
+
+@functools.cache
+def _reverse(url_name):
+    """Navigation targets never change while the process runs: reverse each once."""
+    return reverse(url_name)
 
 
 ITEMS = [

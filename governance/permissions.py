@@ -1,7 +1,6 @@
 """Who is who (DESIGN §2), as `rules` predicates, and the people lookups that 404."""
 
 import rules
-from django.db import connection
 
 from .models import Employee, EmploymentStatus
 from .roles import AUDITORS, CSC_STAFF, DIRECTOR
@@ -45,27 +44,6 @@ def employee_of(user):
 
 @rules.predicate
 def manages_employee(user, employee):
-    """True when `employee` is in the user's reporting line (direct or indirect)."""
+    """True when `employee` is in the user's reporting line (direct or indirect); no query."""
     me = employee_of(user)
-    if me is None or employee is None or employee.pk == me.pk:
-        return False
-    if employee.manager_id == me.pk:
-        return True
-    return is_in_reporting_line(manager_id=me.pk, employee_id=employee.pk)
-
-
-def is_in_reporting_line(*, manager_id, employee_id):
-    """One query: walk up from the employee through their managers, looking for manager_id."""
-    sql = """
-        WITH RECURSIVE chain(id, manager_id, depth) AS (
-            SELECT id, manager_id, 0 FROM governance_employee WHERE id = %s
-            UNION ALL
-            SELECT e.id, e.manager_id, c.depth + 1
-            FROM governance_employee e JOIN chain c ON e.id = c.manager_id
-            WHERE c.depth < 64
-        )
-        SELECT 1 FROM chain WHERE manager_id = %s LIMIT 1
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [employee_id, manager_id])
-        return cursor.fetchone() is not None
+    return bool(me is not None and employee is not None and employee.reports_to(me))

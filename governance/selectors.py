@@ -1,10 +1,13 @@
 """Read queries about people, reused by pages, jobs and other apps."""
 
+import uuid
+
+from django.core.cache import cache
 from django.db.models import BooleanField, Exists, OuterRef, Value
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .models import (
+    BusinessUnit,
     Employee,
     EmploymentStatus,
     Notification,
@@ -14,26 +17,11 @@ from .models import (
     TrainingRecord,
 )
 
-# Every employee below a manager, at any depth, in one recursive query. UNION (not UNION ALL)
-# stops on a cycle, which the roster import refuses anyway.
-_REPORTING_LINE_SQL = """
-    WITH RECURSIVE reporting_line(id) AS (
-        SELECT id FROM governance_employee WHERE manager_id = %s
-        UNION
-        SELECT e.id FROM governance_employee e JOIN reporting_line r ON e.manager_id = r.id
-    )
-    SELECT id FROM reporting_line
-"""
-
-
-def reporting_line_ids(manager_id):
-    """A subquery of the ids of everyone who reports to `manager_id`, directly or not."""
-    return RawSQL(_REPORTING_LINE_SQL, [manager_id])  # noqa: S611 — constant SQL, the id is a parameter
-
 
 def reports_of(manager):
-    """Everyone who reports to `manager`, directly or indirectly (one query when evaluated)."""
-    return Employee.objects.filter(pk__in=reporting_line_ids(manager.pk))
+    """Everyone who reports to `manager`, directly or indirectly: one index range scan of the
+    management paths (`Employee.management_path`)."""
+    return Employee.objects.filter(management_path__startswith=manager.management_path).exclude(pk=manager.pk)
 
 
 def current_training_filter(prefix=""):
@@ -86,3 +74,21 @@ def team_overview(manager):
 
 def unread_notification_count(user):
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+BUSINESS_UNIT_CHOICES_KEY = "governance:business-unit-menu:v2"
+
+
+def business_unit_menu():
+    """(version, [(code, name), …]) of every business unit, for filter menus: cached for five
+    minutes at most, and forgotten when the roster or the admin changes a unit. The version
+    changes with the list, so a rendering of the menu can be kept while it holds."""
+    return cache.get_or_set(
+        BUSINESS_UNIT_CHOICES_KEY,
+        lambda: (uuid.uuid4().hex, list(BusinessUnit.objects.order_by("name").values_list("code", "name"))),
+        300,
+    )
+
+
+def business_unit_choices():
+    return business_unit_menu()[1]

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Model
@@ -261,6 +262,7 @@ class RosterImportResult:
     employment_ended_ids: list[int] = field(default_factory=list)
     left_roster_ids: list[int] = field(default_factory=list)
     deactivated_user_ids: list[int] = field(default_factory=list)
+    manager_changes: int = 0
 
     @property
     def changed(self):
@@ -357,6 +359,7 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                 result.unchanged += 1
                 continue
             result.updated += 1
+            result.manager_changes += "manager" in changes
             role_changed = any(name in changes for name in ROLE_FIELDS)
             employee = _employee_from_row(
                 row,
@@ -417,10 +420,38 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                     )
                 )
 
+        if created or result.manager_changes:
+            refresh_management_paths()
         events.extend(_deactivate_terminated_users(rows, id_of, result, label, now))
         AuditEvent.objects.bulk_create(events, batch_size=5000)
         announce_employee_changes([*result.role_changed_ids, *result.employment_ended_ids, *result.left_roster_ids])
     return result
+
+
+MANAGEMENT_PATHS_SQL = """
+WITH RECURSIVE tree(id, path, depth) AS (
+    SELECT id, '/' || id || '/', 0 FROM governance_employee WHERE manager_id IS NULL
+    UNION ALL
+    SELECT e.id, t.path || e.id || '/', t.depth + 1
+    FROM governance_employee e JOIN tree t ON e.manager_id = t.id WHERE t.depth < 64
+)
+UPDATE governance_employee SET management_path = tree.path FROM tree
+WHERE governance_employee.id = tree.id AND governance_employee.management_path <> tree.path
+"""
+
+
+def forget_business_unit_choices():
+    """After commit, drop the cached filter menu of business units (they changed)."""
+    from .selectors import BUSINESS_UNIT_CHOICES_KEY
+
+    transaction.on_commit(lambda: cache.delete(BUSINESS_UNIT_CHOICES_KEY))
+
+
+def refresh_management_paths():
+    """Recompute every employee's management path in one statement (after managers change, or
+    employees arrive in bulk); rows whose path is right are not touched."""
+    with connection.cursor() as cursor:
+        cursor.execute(MANAGEMENT_PATHS_SQL)
 
 
 #: Above this many changed employees, the reacting tasks re-check everyone instead.
@@ -517,6 +548,8 @@ def _upsert_business_units(rows, result, label, now):
         unit.name = names[unit.code]
     BusinessUnit.objects.bulk_update(renamed, ["name"])
     result.business_units_renamed = len(renamed)
+    if created or renamed:
+        forget_business_unit_choices()
     unit_ids = {code: unit.pk for code, unit in units.items()}
     unit_ids.update({unit.code: unit.pk for unit in created})
     return unit_ids, events
@@ -571,6 +604,8 @@ def update_employee(*, employee: Employee, acting_user, values: dict) -> Employe
         if role_changed:
             locked.role_changed_at = timezone.now()
         locked.save()
+        if "manager" in changes:
+            refresh_management_paths()
         ended = "employment_status" in changes and locked.employment_status == EmploymentStatus.TERMINATED
         if ended and locked.user_id:
             User.objects.filter(pk=locked.user_id, is_active=True).update(is_active=False)
@@ -582,12 +617,13 @@ def update_employee(*, employee: Employee, acting_user, values: dict) -> Employe
 
 
 def _would_form_cycle(employee_id, new_manager_id):
-    from .permissions import is_in_reporting_line
-
-    return is_in_reporting_line(manager_id=employee_id, employee_id=new_manager_id)
+    new_manager = Employee.objects.only("management_path").get(pk=new_manager_id)
+    return f"/{employee_id}/" in new_manager.management_path
 
 
 def record_admin_change(*, instance, acting_user, verb, changes=None):
     """Audit an edit made in the Django admin to reference data (business units, training
     records, Standards versions)."""
     record_event(verb=verb, target=instance, acting_user=acting_user, changes=changes or {})
+    if isinstance(instance, BusinessUnit):
+        forget_business_unit_choices()

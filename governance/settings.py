@@ -100,6 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # DATABASE_CONN_MAX_AGE (default: 60 seconds): keep connections between requests.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The portal's queries are short; PostgreSQL's JIT compiler would spend more time compiling
+    # them than running them (hundreds of milliseconds on the team page at City scale).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
@@ -196,6 +199,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # CSC_MAILBOX (default: socialmedia@calgary.ca): the social media team's shared mailbox, named
 # by the Standards; it receives every new request and is the address for impersonation reports.
 CSC_MAILBOX = env("CSC_MAILBOX", default="socialmedia@calgary.ca")
+
+# The public directory is served to signed-out visitors from the cache for this many seconds;
+# any change to the registry shows at once (a new cache generation).
+DIRECTORY_CACHE_SECONDS = 60
 
 # REVIEW_DUE_DAYS (default: 14): days a manager has to confirm or revoke access under review.
 REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=14)

@@ -12,12 +12,15 @@ from .models import GovernanceRequest, RequestStatus
 QUEUE_DEFAULT_STATUS = RequestStatus.SUBMITTED
 
 
-def queue(requests, *, kind="", status=QUEUE_DEFAULT_STATUS, business_unit="", older_than_days=None):
-    """The review queue, oldest submission first: filtered by kind, status, unit and age."""
+def queue(*, kind="", status=QUEUE_DEFAULT_STATUS, business_unit="", older_than_days=None):
+    """The review queue — every request submitted at least once (drafts are the requester's
+    own business), oldest submission first — filtered by kind, status, unit and age. For the
+    communications team, the Director and auditors, who may see all of these."""
+    requests = GovernanceRequest.objects.filter(submitted_at__isnull=False)
     if kind:
         requests = requests.filter(kind=kind)
-    # "Any status" still means submitted at least once: drafts are the requester's own business.
-    requests = requests.filter(status=status) if status else requests.filter(submitted_at__isnull=False)
+    if status:
+        requests = requests.filter(status=status)
     if business_unit:
         requests = requests.filter(business_unit__code=business_unit)
     if older_than_days:

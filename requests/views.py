@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import get_account_for_user, may_propose_provider
-from accounts.selectors import business_units_for_filter
 from accounts.services import designation_problems
+from governance.forms import BusinessUnitFilter
 from governance.permissions import employee_of, reads_everything
 from governance.services import WorkflowError
 
 from . import selectors, services
 from .forms import AccountRequestForm, CommentForm, DecommissionRequestForm, NoteForm, ProviderAccessRequestForm
 from .models import Action, RequestKind, RequestStatus
-from .permissions import get_request_for_user, requests_visible_to
+from .permissions import get_request_for_user
 
 PAGE_SIZE = 25
 
@@ -34,7 +34,7 @@ class QueueFilterForm(forms.Form):
         ],
         required=False,
     )
-    business_unit = forms.ChoiceField(label="Business unit", required=False)
+    business_unit = BusinessUnitFilter()
     older_than = forms.TypedChoiceField(
         label="Waiting for",
         coerce=int,
@@ -42,12 +42,6 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", "Any time"), ("3", "More than 3 days"), ("7", "More than a week"), ("30", "More than 30 days")],
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["business_unit"].choices = [("", "All business units")] + [
-            (unit.code, unit.name) for unit in business_units_for_filter()
-        ]
 
 
 @login_required
@@ -59,7 +53,6 @@ def request_list(request):
         form = QueueFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": "submitted"}
         rows = selectors.queue(
-            requests_visible_to(request.user),
             kind=filters.get("kind") or "",
             status=filters.get("status") if form.is_bound else "submitted",
             business_unit=filters.get("business_unit") or "",
@@ -242,7 +235,7 @@ def request_detail(request, pk):
         "r": governance_request,
         "detail": detail,
         "providers": providers,
-        "timeline": selectors.timeline(governance_request).select_related("actor"),
+        "timeline": selectors.timeline(governance_request),
         "comments": governance_request.comments.select_related("author__employee"),
         "designation_problems": problems,
         "actions": {

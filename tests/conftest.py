@@ -45,6 +45,9 @@ def _test_settings():
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
         SECURE_HSTS_SECONDS=0,
+        # Tests see the directory as it is now; tests/accounts/test_registry_pages.py turns the
+        # cache back on to test it.
+        DIRECTORY_CACHE_SECONDS=0,
         # A fast hasher: the suite creates many users; production keeps Django's default.
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )

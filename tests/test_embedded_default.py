@@ -175,3 +175,19 @@ def test_seed_demo_is_idempotent(embedded):
             for t in ("governance_employee", "governance_auditevent", "governance_user", "governance_trainingrecord")
         ]
     assert after == before
+
+
+def test_the_stale_access_jobs_ran_on_sqlite_for_the_demo(embedded):
+    with sqlite3.connect(embedded["db"]) as db:
+        open_reviews = db.execute(
+            "SELECT reason FROM accounts_accessreview WHERE resolved_at IS NULL ORDER BY reason"
+        ).fetchall()
+        overdue = db.execute(
+            "SELECT COUNT(*) FROM accounts_credentialrotation WHERE completed_at IS NULL AND escalated_at IS NOT NULL"
+        ).fetchone()[0]
+        audited = db.execute("SELECT COUNT(*) FROM governance_auditevent WHERE verb = 'review.opened'").fetchone()[0]
+    assert ("role_changed",) in open_reviews and ("recertification_due",) in open_reviews
+    assert overdue == 1
+    assert audited == len(open_reviews)
+    result = embedded["manage"]("sweep_stale_access", "--dry-run")
+    assert "reviews opened            0" in result.stdout

@@ -20,6 +20,7 @@ from .stale_access import (
     keep_access,
     may_resolve,
     open_rotation,
+    send_access_digests,
     sweep_stale_access,
 )
 
@@ -38,6 +39,7 @@ __all__ = [
     "open_rotation",
     "register_account",
     "revoke_grant",
+    "send_access_digests",
     "set_decommissioning",
     "sweep_stale_access",
     "update_account",

@@ -13,6 +13,7 @@ from governance.services import WorkflowError, diff, notify, record_event
 
 from ..models import LIVE_GRANT_STATUSES, AccountStatus, GrantStatus, ProviderGrant, RotationReason, SocialAccount
 from ..normalization import NotAnAccountAddress, normalize
+from ..selectors import directory_changed
 from . import stale_access
 
 ACCOUNT_EDITABLE_FIELDS = ("display_name", "business_unit", "accountable_manager", "purpose", "listed_in_directory")
@@ -71,6 +72,7 @@ def register_account(
                 )
         except IntegrityError as error:  # registered by someone else a moment ago
             raise WorkflowError("This account was registered a moment ago by someone else.") from error
+        directory_changed()
         record_event(
             verb="account.registered",
             target=account,
@@ -102,6 +104,7 @@ def update_account(*, account, acting_user, values) -> SocialAccount:
         for name, value in after.items():
             setattr(locked, name, value)
         locked.save()
+        directory_changed()
         record_event(verb="account.updated", target=locked, acting_user=acting_user, changes=changes)
     return locked
 
@@ -227,6 +230,7 @@ def set_decommissioning(*, account, acting_user, pending: bool):
     )
     changed = SocialAccount.objects.filter(pk=account.pk, status=source).update(status=target)
     if changed:
+        directory_changed()
         record_event(
             verb="account.status_changed",
             target=account,
@@ -246,6 +250,7 @@ def decommission_account(*, account, acting_user, note="") -> SocialAccount:
         before = locked.status
         locked.status = AccountStatus.DECOMMISSIONED
         locked.save(update_fields=["status", "updated_at"])
+        directory_changed()
         record_event(
             verb="account.decommissioned",
             target=locked,

@@ -28,6 +28,7 @@ from governance.permissions import is_csc, manages_employee
 from governance.roles import DIRECTOR
 from governance.services import Message, WorkflowError, notify_many, record_event
 
+from .. import tasks
 from ..models import (
     AccessReview,
     CredentialRotation,
@@ -104,8 +105,9 @@ def _audit_sql(*, verb, model, id_expr, repr_expr, from_where):
 
 # --- which grants need a review ------------------------------------------------------------------
 
-#: reason -> (condition on g (grant) and e (employee), the moment that made it due). A review
-#: opened at or after that moment (or still open) means this cause was already looked at.
+#: reason -> (the condition, on g (grant), e (employee) and t.latest (the latest expiry of their
+#: social media training), and the moment that made it due). A review of that grant for that
+#: reason opened at or after that moment (or still open) means this cause was already looked at.
 _RULES = {
     ReviewReason.ROLE_CHANGED: (
         "e.employment_status = 'active' AND e.role_changed_at IS NOT NULL AND e.role_changed_at > g.designated_at",
@@ -113,10 +115,8 @@ _RULES = {
     ),
     ReviewReason.ON_LEAVE: ("e.employment_status = 'leave'", "COALESCE(e.role_changed_at, g.designated_at)"),
     ReviewReason.TRAINING_EXPIRED: (
-        "e.employment_status <> 'terminated' AND NOT EXISTS (SELECT 1 FROM {training} t WHERE "
-        "t.employee_id = e.id AND t.course = %(course)s AND t.expires_on >= %(today)s)",
-        "COALESCE((SELECT MAX(t.expires_on) FROM {training} t WHERE t.employee_id = e.id AND "
-        "t.course = %(course)s), g.designated_at)",
+        "e.employment_status <> 'terminated' AND (t.latest IS NULL OR t.latest < %(today)s)",
+        "COALESCE(t.latest, g.designated_at)",
     ),
     ReviewReason.RECERTIFICATION_DUE: (
         "e.employment_status <> 'terminated' AND g.recertify_by <= %(today)s",
@@ -127,6 +127,18 @@ _RULES = {
         "COALESCE(e.roster_missing_since, g.designated_at)",
     ),
 }
+
+
+def _case(part):
+    """One CASE over the reasons, choosing each rule's condition (0) or moment (1)."""
+    return (
+        "CASE rs.reason "
+        + " ".join(f"WHEN '{reason.value}' THEN ({rule[part]})" for reason, rule in _RULES.items())
+        + " END"
+    )
+
+
+_REASONS = " UNION ALL ".join(f"SELECT '{reason.value}' AS reason" for reason in _RULES)
 
 
 def _bind(template, values):
@@ -176,48 +188,99 @@ def _employee_filter(employee_ids, column="e.id"):
     return f" AND {column} IN {_in(employee_ids)}", list(employee_ids)
 
 
-def _open_reviews(reason, *, now, employee_ids):
-    """Open a review of every grant in use that `reason` says may be stale (one statement),
-    mark those grants under review, and audit each review (one statement each)."""
-    condition, trigger = _RULES[reason]
-    values = {"course": TrainingCourse.SOCIAL_MEDIA, "today": timezone.localdate()}
-    where, where_params = _bind(_sql(condition), values)
-    trigger_sql, trigger_params = _bind(_sql(trigger), values)
+def _candidates_sql(employee_ids):
+    """SELECT (grant, reason, manager) for every grant in use that a rule says may be stale and
+    whose cause nobody looked at yet: one pass over all grants and all rules."""
+    values = {"today": timezone.localdate()}
+    condition, condition_params = _bind(_case(0), values)
+    moment, moment_params = _bind(_case(1), values)
     extra, extra_params = _employee_filter(employee_ids)
+    sql = _sql(
+        "SELECT g.id AS grant_id, rs.reason AS reason, e.manager_id AS manager_id "
+        "FROM {grant} g JOIN {employee} e ON e.id = g.employee_id "
+        "LEFT JOIN (SELECT employee_id, MAX(expires_on) AS latest FROM {training} WHERE course = %s "
+        "GROUP BY employee_id) t ON t.employee_id = e.id "
+        f"CROSS JOIN ({_REASONS}) rs "
+        f"WHERE g.status IN ('active', 'under_review'){extra} AND {condition} "
+        "AND NOT EXISTS (SELECT 1 FROM {review} r WHERE r.grant_id = g.id AND r.reason = rs.reason "
+        f"AND (r.resolved_at IS NULL OR r.opened_at >= {moment}))"
+    )
+    return sql, [TrainingCourse.SOCIAL_MEDIA, *extra_params, *condition_params, *moment_params]
+
+
+def _open_reviews(*, now, employee_ids):
+    """Open a review of every stale grant, audit each review and mark the grants under review.
+    Returns the count per reason."""
+    if connection.vendor == "postgresql":
+        return _open_reviews_at_once(now=now, employee_ids=employee_ids)
+    candidates, params = _candidates_sql(employee_ids)
     due = now + datetime.timedelta(days=settings.REVIEW_DUE_DAYS)
     inserted = _execute(
         _sql(
             "INSERT INTO {review} (grant_id, reason, opened_at, due_at, assigned_to_id, outcome, note) "
-            "SELECT g.id, %s, %s, %s, e.manager_id, '', '' FROM {grant} g JOIN {employee} e ON e.id = g.employee_id "
-            f"WHERE g.status IN ('active', 'under_review') AND {where}{extra} "
-            "AND NOT EXISTS (SELECT 1 FROM {review} r WHERE r.grant_id = g.id AND r.reason = %s "
-            f"AND (r.resolved_at IS NULL OR r.opened_at >= {trigger_sql}))"
+            f"SELECT c.grant_id, c.reason, %s, %s, c.manager_id, '', '' FROM ({candidates}) c"
         ),
-        [reason.value, now, due, *where_params, *extra_params, reason.value, *trigger_params],
+        [now, due, *params],
     )
     if not inserted:
-        return 0
-    _execute(
-        _audit_sql(
-            verb="review.opened",
-            model=AccessReview,
-            id_expr="r.id",
-            repr_expr=f"'{reason.label} review: ' || e.first_name || ' ' || e.last_name || ' on ' || a.display_name",
-            from_where=_sql(
-                "FROM {review} r JOIN {grant} g ON g.id = r.grant_id JOIN {employee} e ON e.id = g.employee_id "
-                "JOIN {account} a ON a.id = g.account_id WHERE r.opened_at = %s AND r.reason = %s"
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql("SELECT reason, COUNT(*) FROM {review} WHERE opened_at = %s GROUP BY reason"), [_adapt(now)]
+        )
+        counts = dict(cursor.fetchall())
+    for reason in counts:
+        label = ReviewReason(reason).label
+        _execute(
+            _audit_sql(
+                verb="review.opened",
+                model=AccessReview,
+                id_expr="r.id",
+                repr_expr=f"'{label} review: ' || e.first_name || ' ' || e.last_name || ' on ' || a.display_name",
+                from_where=_sql(
+                    "FROM {review} r JOIN {grant} g ON g.id = r.grant_id JOIN {employee} e ON e.id = g.employee_id "
+                    "JOIN {account} a ON a.id = g.account_id WHERE r.opened_at = %s AND r.reason = %s"
+                ),
             ),
-        ),
-        [now, SYSTEM, json.dumps({"reason": {"before": None, "after": reason.value}}), "", now, reason.value],
-    )
+            [now, SYSTEM, json.dumps({"reason": {"before": None, "after": reason}}), "", now, reason],
+        )
     _execute(
         _sql(
             "UPDATE {grant} SET status = 'under_review' WHERE status = 'active' AND id IN "
-            "(SELECT grant_id FROM {review} WHERE opened_at = %s AND reason = %s)"
+            "(SELECT grant_id FROM {review} WHERE opened_at = %s)"
         ),
-        [now, reason.value],
+        [now],
     )
-    return inserted
+    return counts
+
+
+def _open_reviews_at_once(*, now, employee_ids):
+    """PostgreSQL: the same work in a single statement — the reviews it inserts feed their
+    audit rows and the grants' new status directly (RETURNING), with no second look-up."""
+    candidates, params = _candidates_sql(employee_ids)
+    labels = " ".join(f"WHEN '{reason.value}' THEN '{reason.label}'" for reason in ReviewReason)
+    kind = ContentType.objects.get_for_model(AccessReview).pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(
+                "WITH flagged AS (INSERT INTO {review} (grant_id, reason, opened_at, due_at, assigned_to_id, "
+                f"outcome, note) SELECT c.grant_id, c.reason, %s, %s, c.manager_id, '', '' FROM ({candidates}) c "
+                "RETURNING id, grant_id, reason), "
+                "audited AS (INSERT INTO {audit} (created_at, actor_id, actor_label, verb, target_type_id, target_id, "
+                "target_repr, changes, note, ip_address) "
+                f"SELECT %s, NULL, %s, 'review.opened', {kind}, CAST(f.id AS TEXT), "
+                f"SUBSTR((CASE f.reason {labels} END) || ' review: ' || e.first_name || ' ' || e.last_name || ' on ' "
+                "|| a.display_name, 1, 255), jsonb_build_object('reason', jsonb_build_object('before', NULL, "
+                "'after', f.reason)), '', NULL "
+                "FROM flagged f JOIN {grant} g ON g.id = f.grant_id JOIN {employee} e ON e.id = g.employee_id "
+                "JOIN {account} a ON a.id = g.account_id), "
+                "marked AS (UPDATE {grant} g SET status = 'under_review' "
+                "FROM (SELECT DISTINCT grant_id FROM flagged) f WHERE g.id = f.grant_id AND g.status = 'active') "
+                "SELECT reason, COUNT(*) FROM flagged GROUP BY reason"
+            ),
+            [now, now + datetime.timedelta(days=settings.REVIEW_DUE_DAYS), *params, now, SYSTEM],
+        )
+        return dict(cursor.fetchall())
 
 
 def _end_access_of_departed(*, now, employee_ids):
@@ -275,9 +338,10 @@ def _audit_grants(verb, condition, params, *, now, note, changes):
     )
 
 
-def _rotate_for_grants(grant_condition, params, *, reason, now, result):
+def _rotate_for_grants(grant_condition, params, *, reason, now, result, told):
     """Open (or join) the password rotation of each account these grants gave access to, and
-    list each grant as a cause. `grant_condition` is SQL on `g`."""
+    list each grant as a cause. `grant_condition` is SQL on `g`. `told`: people were already
+    told of these causes; otherwise the digest task tells them."""
     due = now + datetime.timedelta(hours=settings.ROTATION_DUE_HOURS)
     opened = _execute(
         _sql(
@@ -291,12 +355,12 @@ def _rotate_for_grants(grant_condition, params, *, reason, now, result):
     )
     added = _execute(
         _sql(
-            "INSERT INTO {cause} (rotation_id, reason, grant_id, added_at) "
-            "SELECT r.id, %s, g.id, %s FROM {grant} g JOIN {rotation} r ON r.account_id = g.account_id AND "
+            "INSERT INTO {cause} (rotation_id, reason, grant_id, added_at, notified_at) "
+            "SELECT r.id, %s, g.id, %s, %s FROM {grant} g JOIN {rotation} r ON r.account_id = g.account_id AND "
             f"r.completed_at IS NULL WHERE {grant_condition} AND NOT EXISTS (SELECT 1 FROM {{cause}} c WHERE "
             "c.rotation_id = r.id AND c.reason = %s AND c.grant_id = g.id)"
         ),
-        [reason, now, *params, reason],
+        [reason, now, now if told else None, *params, reason],
     )
     if opened:
         _execute(
@@ -348,15 +412,16 @@ def sweep_stale_access(*, employee_ids=None, dry_run=False, now=None) -> SweepRe
                     reason=RotationReason.PROVIDER_REMOVED,
                     now=now,
                     result=result,
+                    told=False,
                 )
-        for reason in _RULES:
-            with transaction.atomic():
-                result.reviews_opened[reason.value] = _open_reviews(reason, now=now, employee_ids=employee_ids)
+        with transaction.atomic():
+            opened = _open_reviews(now=now, employee_ids=employee_ids)
+            result.reviews_opened = {reason.value: opened.get(reason.value, 0) for reason in _RULES}
         if dry_run:
             transaction.set_rollback(True)
-        else:
-            with transaction.atomic():
-                _notify_sweep(now, result)
+        elif result.changed_rows:
+            # Telling people is a side effect for a task, after the changes are committed.
+            transaction.on_commit(tasks.send_access_digests.delay)
     return result
 
 
@@ -437,6 +502,7 @@ def escalate_overdue(*, now=None, dry_run=False) -> SweepResult:
                 reason=RotationReason.PROVIDER_REMOVED,
                 now=now,
                 result=result,
+                told=True,  # the escalation message says so
             )
         result.rotations_escalated = _execute(
             _sql(
@@ -490,28 +556,31 @@ def _item(row):
     }
 
 
+#: A digest lists this many lines, then says how many more there are.
+DIGEST_LINES = 50
+
+
 def _digest(messages, kind, link, rows, recipient_key=None, *, extra_users=(), context=None):
     """One message per recipient listing their rows (`recipient_key` names the row's user id),
-    and one overview of all rows for `extra_users` (the Directors)."""
+    and one overview of all rows for `extra_users` (the Directors). Long lists are cut short."""
     by_recipient = {}
     for row in rows if recipient_key else ():
-        by_recipient.setdefault(row[recipient_key], []).append(_item(row))
+        by_recipient.setdefault(row[recipient_key], []).append(row)
     users = _users(by_recipient)
-    for user_id, items in by_recipient.items():
+    for user_id, mine in by_recipient.items():
         if user_id in users:
-            messages.append(
-                Message(kind, {**(context or {}), "items": items, "count": len(items)}, link, (users[user_id],))
-            )
+            messages.append(Message(kind, _digest_context(mine, context), link, (users[user_id],)))
     if extra_users and rows:
-        items = [_item(row) for row in rows]
-        messages.append(
-            Message(
-                kind,
-                {**(context or {}), "items": items, "count": len(items), "overview": True},
-                link,
-                tuple(extra_users),
-            )
-        )
+        messages.append(Message(kind, {**_digest_context(rows, context), "overview": True}, link, tuple(extra_users)))
+
+
+def _digest_context(rows, context):
+    return {
+        **(context or {}),
+        "items": [_item(row) for row in rows[:DIGEST_LINES]],
+        "count": len(rows),
+        "more": max(0, len(rows) - DIGEST_LINES),
+    }
 
 
 def _review_rows(**filters):
@@ -530,18 +599,18 @@ def _review_rows(**filters):
     ]
 
 
-def _revoked_rows(now):
+def _departure_rows(**filters):
     return [
         {
-            "manager_user": grant.account.accountable_manager.user_id,
-            "provider": grant.employee.full_name,
-            "account": grant.account.display_name,
-            "platform": grant.account.get_platform_display(),
-            "reason": grant.revoke_reason,
-            "due": None,
+            "manager_user": cause.rotation.account.accountable_manager.user_id,
+            "provider": cause.grant.employee.full_name,
+            "account": cause.rotation.account.display_name,
+            "platform": cause.rotation.account.get_platform_display(),
+            "reason": cause.grant.revoke_reason,
+            "due": cause.rotation.due_at,
         }
-        for grant in ProviderGrant.objects.filter(revoked_at=now, revoke_reason=ENDED_REASON).select_related(
-            "employee", "account__accountable_manager"
+        for cause in RotationCause.objects.filter(grant__isnull=False, **filters).select_related(
+            "grant__employee", "rotation__account__accountable_manager"
         )
     ]
 
@@ -559,28 +628,35 @@ def _rotation_rows(**filters):
     ]
 
 
-def _notify_sweep(now, result):
-    messages = []
-    if sum(result.reviews_opened.values()):
-        rows = _review_rows(opened_at=now)
-        role_changes = [row for row in rows if row["reason"] == ReviewReason.ROLE_CHANGED.label]
-        _digest(messages, "access_reviews_opened", "/team/access/", rows, "manager_user")
-        # The Director hears of role changes (DESIGN §4); other causes stay with the managers.
-        directors = _directors()
-        if role_changes and directors:
-            _digest(messages, "access_reviews_opened", "/team/access/", role_changes, extra_users=directors)
-    if result.grants_revoked:
-        rows = _revoked_rows(now)
-        _digest(
-            messages,
-            "access_ended",
-            "/rotations/",
-            rows,
-            "manager_user",
-            extra_users=_directors(),
-            context={"due_hours": settings.ROTATION_DUE_HOURS},
-        )
-    notify_many(messages)
+def send_access_digests(*, now=None):
+    """Tell each manager about the reviews opened in their team and the departures among the
+    providers of accounts they are accountable for, and the Director about role changes and
+    departures — one digest each, once: what was told is marked, and a repeat finds nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reviews = AccessReview.objects.filter(notified_at__isnull=True).update(notified_at=now)
+        causes = RotationCause.objects.filter(notified_at__isnull=True).update(notified_at=now)
+        messages = []
+        directors = _directors() if reviews or causes else []
+        if reviews:
+            rows = _review_rows(notified_at=now)
+            _digest(messages, "access_reviews_opened", "/team/access/", rows, "manager_user")
+            role_changes = [row for row in rows if row["reason"] == ReviewReason.ROLE_CHANGED.label]
+            if role_changes:  # the Director hears of role changes (DESIGN §4)
+                _digest(messages, "access_reviews_opened", "/team/access/", role_changes, extra_users=directors)
+        if causes:
+            rows = _departure_rows(notified_at=now)
+            _digest(
+                messages,
+                "access_ended",
+                "/rotations/",
+                rows,
+                "manager_user",
+                extra_users=directors,
+                context={"due_hours": settings.ROTATION_DUE_HOURS},
+            )
+        notify_many(messages)
+    return reviews, causes
 
 
 def _notify_escalation(now, result):
@@ -681,8 +757,9 @@ def open_rotation(*, account, reason, grant=None, acting_user=None, now=None) ->
                 acting_user=acting_user,
                 changes={"reason": {"before": None, "after": reason}},
             )
+    # Whoever acted here tells the people concerned themselves (revocation, decommissioning).
     _cause, created = RotationCause.objects.get_or_create(
-        rotation=rotation, reason=reason, grant=grant, defaults={"added_at": now}
+        rotation=rotation, reason=reason, grant=grant, defaults={"added_at": now, "notified_at": now}
     )
     if created:
         record_event(

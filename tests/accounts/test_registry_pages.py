@@ -236,3 +236,36 @@ def test_the_edit_form_shows_the_accountable_manager_by_employee_number(client_f
         "before": "Calgary Parks",
         "after": "Calgary Parks & Pathways",
     }
+
+
+def test_the_directory_pages_through_many_accounts(client, world):
+    for n in range(120):
+        make_account(
+            handle=f"@yyc{n:03d}",
+            display_name=f"YYC {n:03d}",
+            business_unit=world.parks,
+            accountable_manager=world.manager_emp,
+        )
+    first = client.get("/directory/").content.decode()
+    assert "122 official accounts, 1–100 shown" in first and "Page 1 of 2" in first
+    data = json.loads(client.get("/directory.json").content)
+    assert data["count"] == 122 and data["next"] is None and len(data["accounts"]) == 122
+
+
+def test_visitors_get_the_directory_from_the_cache_until_the_registry_changes(
+    client, world, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from accounts import services
+    from accounts.selectors import directory_changed
+
+    settings.DIRECTORY_CACHE_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_changed()  # a fresh generation: nothing cached by earlier runs on this Redis
+    assert "Calgary Parks" in client.get("/directory/?q=parks").content.decode()
+    with django_assert_num_queries(0):
+        assert "Calgary Parks" in client.get("/directory/?q=parks").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_account(
+            account=world.parks_account, acting_user=world.csc_staff, values={"listed_in_directory": False}
+        )
+    assert "Calgary Parks" not in client.get("/directory/?q=parks").content.decode()

@@ -454,3 +454,61 @@ def test_the_sweep_costs_the_same_queries_for_10_grants_as_for_2000(world):
     assert AccessReview.objects.filter(reason=ReviewReason.ROLE_CHANGED).count() == 1998
     # (they have no training on record either: one review for each cause)
     assert AccessReview.objects.filter(reason=ReviewReason.TRAINING_EXPIRED).count() == 1998
+
+
+def test_digests_are_sent_once_and_long_ones_are_cut_short(world, mailoutbox, django_capture_on_commit_callbacks):
+    from accounts.models import SocialAccount
+
+    people = Employee.objects.bulk_create(
+        Employee(
+            employee_number=f"D{n:03d}",
+            first_name="Dee",
+            last_name=f"Gest{n:03d}",
+            email=f"d{n}@calgary.ca",
+            business_unit=world.parks,
+            manager=world.manager_emp,
+            role_changed_at=timezone.now(),
+            management_path="",
+        )
+        for n in range(60)
+    )
+    accounts = SocialAccount.objects.bulk_create(
+        SocialAccount(
+            platform="instagram",
+            handle=f"@d{n}",
+            profile_url=f"https://instagram.com/d{n}",
+            normalized_url=f"instagram.com/d{n}",
+            display_name=f"Digest {n:03d}",
+            business_unit=world.parks,
+            accountable_manager=world.manager_emp,
+        )
+        for n in range(60)
+    )
+    ProviderGrant.objects.bulk_create(
+        ProviderGrant(
+            employee=person,
+            account=account,
+            designated_at=timezone.now() - datetime.timedelta(days=3),
+            recertify_by=timezone.localdate() + datetime.timedelta(days=300),
+        )
+        for person, account in zip(people, accounts, strict=True)
+    )
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(
+            employee=person,
+            course="social_media",
+            completed_on=timezone.localdate(),
+            expires_on=timezone.localdate() + datetime.timedelta(days=700),
+        )
+        for person in people
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sweep_stale_access()
+    [digest] = [m for m in mailoutbox if m.to == [world.manager_emp.email]]
+    assert digest.subject == "Please review 60 provider accesses in your team"
+    assert digest.body.count("— Role changed") == 50
+    assert "- and 10 more: see the portal." in digest.body
+    sent = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_access_digests() == (0, 0)
+    assert len(mailoutbox) == sent

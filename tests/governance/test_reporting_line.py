@@ -1,6 +1,6 @@
 """Who reports to a manager, directly or not: one recursive query."""
 
-from governance.permissions import is_in_reporting_line, manages_employee
+from governance.permissions import manages_employee
 from governance.selectors import reports_of
 from tests.factories import EmployeeFactory
 
@@ -30,6 +30,17 @@ def test_a_manager_manages_direct_and_indirect_reports_only(org):
     assert not manages_employee(org.director, org.indirect_emp)  # the Director is not in Parks' line
 
 
-def test_the_upward_walk_is_one_query(org, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        assert is_in_reporting_line(manager_id=org.parks_director_emp.pk, employee_id=org.indirect_emp.pk)
+def test_manages_employee_needs_no_query(org, django_assert_num_queries):
+    assert org.manager.employee == org.manager_emp  # loaded with the signed-in user in a request
+    with django_assert_num_queries(0):
+        assert manages_employee(org.manager, org.indirect_emp)
+        assert not manages_employee(org.manager, org.outsider_emp)
+
+
+def test_paths_follow_a_move_of_a_whole_team(org):
+    from governance import services
+
+    services.update_employee(employee=org.lead_emp, acting_user=org.director, values={"manager": org.outsider_emp})
+    org.indirect_emp.refresh_from_db()
+    assert manages_employee(org.outsider, org.indirect_emp)  # Lucas moved with his lead
+    assert not manages_employee(org.manager, org.indirect_emp)
