@@ -5,6 +5,7 @@ This module only reads and checks; `services.import_hr_roster` applies a roster 
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,22 @@ COLUMNS = (
 )
 REQUIRED = ("employee_number", "first_name", "last_name", "email", "business_unit_code", "business_unit_name")
 STATUSES = {choice.value for choice in EmploymentStatus}
+#: Plain ASCII work addresses — nearly every row — that Django's EmailValidator also accepts;
+#: anything else is checked by the validator itself. (It costs ~8 µs a row, a second per
+#: 100,000.)
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def is_email(value):
+    if len(value) <= 254 and _PLAIN_EMAIL.fullmatch(value):
+        return True
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _max_length(model, field):
@@ -182,11 +199,8 @@ def _check_values(line, values):
     for column, limit in MAX_LENGTHS.items():
         if len(values[column]) > limit:
             errors.append(RosterError(line, column, f"is {len(values[column])} characters long; at most {limit}"))
-    if values["email"]:
-        try:
-            validate_email(values["email"])
-        except ValidationError:
-            errors.append(RosterError(line, "email", f"{values['email']!r} is not an email address"))
+    if values["email"] and not is_email(values["email"]):
+        errors.append(RosterError(line, "email", f"{values['email']!r} is not an email address"))
     status = values["employment_status"].lower()
     if status not in STATUSES:
         errors.append(

@@ -4,7 +4,10 @@ Each public function is one verb: it runs in a transaction, writes its audit eve
 transaction, and leaves side effects (email) to tasks enqueued after commit.
 """
 
+import csv
 import datetime
+import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -318,31 +321,16 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
         unit_ids, unit_events = _upsert_business_units(rows, result, label, now)
         code_of = {unit_id: code for code, unit_id in unit_ids.items()}
 
-        # New employees first, without managers, so that every manager has an id below.
-        new_rows = [row for row in rows if row.employee_number not in existing]
-        created = Employee.objects.bulk_create(
-            [_employee_from_row(row, unit_ids, manager_id=None) for row in new_rows], batch_size=2000
-        )
-        id_of = {number: row[0] for number, row in existing.items()}
-        id_of.update({employee.employee_number: employee.pk for employee in created})
-        result.created = len(created)
-
-        employee_type = ContentType.objects.get_for_model(Employee)
-        events = list(unit_events)
-        # Rows are upserted by employee number (pk left unset): INSERT … ON CONFLICT DO UPDATE.
-        upserts = []
-        for row, employee in zip(new_rows, created, strict=True):
-            after = _roster_values(row)
-            if row.manager_employee_number:
-                upserts.append(_employee_from_row(row, unit_ids, manager_id=id_of[row.manager_employee_number]))
-            events.append(
-                _roster_event("employee.created", employee.pk, employee, employee_type, label, now, diff({}, after))
-            )
+        # Compare in Python (one pass, no query); write every new or changed row with a few
+        # statements over a staging table, whatever the number of rows.
+        staged = []
         for row in rows:
+            after = _roster_values(row)
             current = existing.get(row.employee_number)
             if current is None:
+                staged.append(_staged(row, "employee.created", diff({}, after), role_changed=False))
                 continue
-            (pk, _number, first, last, email, title, unit_id, manager_id, status, in_roster, changed_at) = current
+            (pk, _number, first, last, email, title, unit_id, manager_id, status, in_roster, _changed_at) = current
             before = {
                 "first_name": first,
                 "last_name": last,
@@ -353,21 +341,13 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                 "employment_status": status,
                 "in_hr_roster": in_roster,
             }
-            after = _roster_values(row)
-            changes = diff(before, after)
-            if not changes:
+            if before == after:
                 result.unchanged += 1
                 continue
+            changes = diff(before, after)
             result.updated += 1
             result.manager_changes += "manager" in changes
             role_changed = any(name in changes for name in ROLE_FIELDS)
-            employee = _employee_from_row(
-                row,
-                unit_ids,
-                manager_id=id_of.get(row.manager_employee_number),
-                role_changed_at=now if role_changed else changed_at,
-            )
-            upserts.append(employee)
             if "employment_status" in changes and row.employment_status == EmploymentStatus.TERMINATED:
                 verb = "employee.employment_ended"
                 result.employment_ended_ids.append(pk)
@@ -378,27 +358,11 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                 verb = "employee.returned_to_roster"
             else:
                 verb = "employee.updated"
-            events.append(_roster_event(verb, pk, employee, employee_type, label, now, changes))
-
-        Employee.objects.bulk_create(
-            upserts,
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["employee_number"],
-            update_fields=[
-                "first_name",
-                "last_name",
-                "email",
-                "job_title",
-                "business_unit",
-                "manager",
-                "employment_status",
-                "role_changed_at",
-                "in_hr_roster",
-                "roster_missing_since",
-                "updated_at",
-            ],
-        )
+            staged.append(_staged(row, verb, changes, role_changed=role_changed))
+        if staged:
+            result.created = _apply_staged(staged, now=now, acting_user=acting_user, label=label)
+        events = list(unit_events)
+        employee_type = ContentType.objects.get_for_model(Employee)
 
         if full:
             in_file = {row.employee_number for row in rows}
@@ -420,9 +384,9 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                     )
                 )
 
-        if created or result.manager_changes:
+        if result.created or result.manager_changes:
             refresh_management_paths()
-        events.extend(_deactivate_terminated_users(rows, id_of, result, label, now))
+        events.extend(_deactivate_terminated_users(rows, result, label, now))
         AuditEvent.objects.bulk_create(events, batch_size=5000)
         announce_employee_changes([*result.role_changed_ids, *result.employment_ended_ids, *result.left_roster_ids])
     return result
@@ -469,6 +433,101 @@ def announce_employee_changes(employee_ids):
         import_string(name).delay_on_commit(ids)
 
 
+_STAGE_COLUMNS = (
+    "employee_number",
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "business_unit_code",
+    "manager_employee_number",
+    "employment_status",
+    "role_changed",
+    "verb",
+    "changes",
+)
+
+
+def _staged(row, verb, changes, *, role_changed):
+    return (
+        row.employee_number,
+        row.first_name,
+        row.last_name,
+        row.email,
+        row.job_title,
+        row.business_unit_code,
+        row.manager_employee_number or None,
+        row.employment_status,
+        role_changed,
+        verb,
+        json.dumps(changes),
+    )
+
+
+def _apply_staged(staged, *, now, acting_user, label):
+    """Write the new and changed roster rows: load them into a temporary staging table (COPY on
+    PostgreSQL), then insert the new employees, update every staged employee (managers
+    included) and write one audit event per staged employee — three statements in all.
+    Returns the number of employees created."""
+    postgres = connection.vendor == "postgresql"
+    stage = "pg_temp.roster_stage" if postgres else "temp.roster_stage"
+    employee, unit, audit = (model._meta.db_table for model in (Employee, BusinessUnit, AuditEvent))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE roster_stage (employee_number varchar(20) PRIMARY KEY, first_name text, "
+            "last_name text, email text, job_title text, business_unit_code text, manager_employee_number text, "
+            "employment_status text, role_changed boolean, verb text, changes text)"
+        )
+        if postgres:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for values in staged:
+                writer.writerow(["\\N" if value is None else value for value in values])
+            buffer.seek(0)
+            cursor.copy_expert(f"COPY {stage} FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        else:
+            cursor.executemany(f"INSERT INTO {stage} VALUES ({', '.join(['%s'] * len(_STAGE_COLUMNS))})", staged)
+        cursor.execute(
+            f"INSERT INTO {employee} (employee_number, first_name, last_name, email, job_title, business_unit_id, "
+            "manager_id, employment_status, role_changed_at, in_hr_roster, roster_missing_since, user_id, "
+            "created_at, updated_at, management_path) "
+            "SELECT s.employee_number, s.first_name, s.last_name, s.email, s.job_title, b.id, NULL, "
+            f"s.employment_status, NULL, TRUE, NULL, NULL, %s, %s, '' FROM {stage} s "
+            f"JOIN {unit} b ON b.code = s.business_unit_code WHERE s.verb = 'employee.created'",
+            [now, now],
+        )
+        created = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {employee} SET first_name = s.first_name, last_name = s.last_name, email = s.email, "
+            "job_title = s.job_title, business_unit_id = b.id, manager_id = m.id, "
+            "employment_status = s.employment_status, "
+            f"role_changed_at = CASE WHEN s.role_changed THEN %s ELSE {employee}.role_changed_at END, "
+            "in_hr_roster = TRUE, roster_missing_since = NULL, updated_at = %s "
+            f"FROM {stage} s JOIN {unit} b ON b.code = s.business_unit_code "
+            f"LEFT JOIN {employee} m ON m.employee_number = s.manager_employee_number "
+            f"WHERE {employee}.employee_number = s.employee_number",
+            [now, now],
+        )
+        changes = "CAST(s.changes AS jsonb)" if postgres else "s.changes"
+        cursor.execute(
+            f"INSERT INTO {audit} (created_at, actor_id, actor_label, verb, target_type_id, target_id, target_repr, "
+            "changes, note, ip_address) "
+            "SELECT %s, %s, %s, s.verb, %s, CAST(e.id AS TEXT), "
+            "SUBSTR(e.first_name || ' ' || e.last_name || ' (' || e.employee_number || ')', 1, 255), "
+            f"{changes}, '', %s FROM {stage} s JOIN {employee} e ON e.employee_number = s.employee_number",
+            [
+                now,
+                acting_user.pk if acting_user else None,
+                label,
+                ContentType.objects.get_for_model(Employee).pk,
+                current_client_address(),
+            ],
+        )
+        cursor.execute(f"DROP TABLE {stage}")
+    return created
+
+
 def _roster_values(row):
     return {
         "first_name": row.first_name,
@@ -480,22 +539,6 @@ def _roster_values(row):
         "employment_status": row.employment_status,
         "in_hr_roster": True,
     }
-
-
-def _employee_from_row(row, unit_ids, *, manager_id, role_changed_at=None):
-    return Employee(
-        employee_number=row.employee_number,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        email=row.email,
-        job_title=row.job_title,
-        business_unit_id=unit_ids[row.business_unit_code],
-        manager_id=manager_id,
-        employment_status=row.employment_status,
-        role_changed_at=role_changed_at,
-        in_hr_roster=True,
-        roster_missing_since=None,
-    )
 
 
 def _roster_event(verb, pk, target, target_type, label, now, changes):
@@ -555,11 +598,13 @@ def _upsert_business_units(rows, result, label, now):
     return unit_ids, events
 
 
-def _deactivate_terminated_users(rows, id_of, result, label, now):
+def _deactivate_terminated_users(rows, result, label, now):
     """Deactivate the sign-ins of employees the roster lists as terminated; their sessions end
     on their next request. Returns the audit events."""
-    terminated = [id_of[row.employee_number] for row in rows if row.employment_status == EmploymentStatus.TERMINATED]
-    users = list(User.objects.filter(employee__in=terminated, is_active=True).values_list("pk", "username"))
+    terminated = [row.employee_number for row in rows if row.employment_status == EmploymentStatus.TERMINATED]
+    users = list(
+        User.objects.filter(employee__employee_number__in=terminated, is_active=True).values_list("pk", "username")
+    )
     result.deactivated_user_ids = [pk for pk, _ in users]
     User.objects.filter(pk__in=result.deactivated_user_ids).update(is_active=False)
     user_type = ContentType.objects.get_for_model(User)

@@ -4,6 +4,9 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from governance import services
 from governance.models import AuditEvent, BusinessUnit, Employee, EmploymentStatus, User
@@ -279,3 +282,52 @@ def test_twenty_thousand_rows_import_in_seconds(db):
     second = time.perf_counter() - started
     assert result.updated == 400 and len(result.role_changed_ids) == 400
     assert first < 20 and second < 10, (first, second)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "jordan.ellis@calgary.ca",
+        "a+b@x.io",
+        "first_last-2@sub.domain.example.org",
+        "Émile@calgary.ca",
+        "a..b@calgary.ca",
+        ".a@calgary.ca",
+        "a@calgary",
+        "a@-calgary.ca",
+        "a@calgary.c",
+        "a b@calgary.ca",
+        "a@calgary.ca.",
+        "x" * 250 + "@c.ca",
+        "a@[127.0.0.1]",
+        '"quoted"@calgary.ca',
+    ],
+)
+def test_the_fast_email_check_agrees_with_djangos_validator(value):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from governance.roster import is_email
+
+    try:
+        validate_email(value)
+        expected = True
+    except ValidationError:
+        expected = False
+    assert is_email(value) is expected
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"[A-Za-z0-9._%+\-éÉ ]{0,12}@[A-Za-z0-9.\-]{0,14}\.?[A-Za-z]{0,5}", fullmatch=True))
+def test_the_fast_email_check_never_disagrees_with_djangos_validator(value):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from governance.roster import is_email
+
+    try:
+        validate_email(value)
+        expected = True
+    except ValidationError:
+        expected = False
+    assert is_email(value) is expected
