@@ -46,6 +46,12 @@ test: $(VENV)/.installed-dev
 	DEBUG=false EMAIL_URL=consolemail:// \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## bench: the portal at City scale on the local PostgreSQL, each figure against its limit
+## (BENCHMARKS.md); writes bench/results.json. Needs wrk (apt-get install wrk).
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 ## lint: ruff
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
