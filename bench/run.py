@@ -77,7 +77,10 @@ def recreate_database():
         # A throwaway database: the audit table may be emptied here (migration 0003).
         cursor.execute(f"ALTER DATABASE \"{name}\" SET governance.audit_truncate = 'allow'")
     admin.close()
-    cache.clear()  # the benchmark's own Redis database: no page cached from the last data set
+    # Nothing cached for the previous data set (or by another run on this Redis) may be read:
+    # a fresh key prefix, here and in the gunicorn this run starts later.
+    os.environ["BENCH_CACHE_PREFIX"] = f"bench-{os.getpid()}-{time.monotonic_ns()}"
+    cache.key_prefix = os.environ["BENCH_CACHE_PREFIX"]
     call_command("migrate", verbosity=0)
 
 

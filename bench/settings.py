@@ -9,6 +9,8 @@ from governance.settings import *  # noqa: F403
 ROOT_URLCONF = "bench.urls"
 # collectstatic writes here for the run (production's hashed, compressed static files).
 STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", STATIC_ROOT)  # noqa: F405
+# Each run (and each data set in it) keeps its cache and sessions apart from any other run.
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("BENCH_CACHE_PREFIX", "bench")  # noqa: F405
 EMPLOYEE_CHANGE_TASKS = []
 # Tasks the measured work enqueues (the digests after a sweep) stay in memory: no worker runs
 # here, and nothing should be left queued on the Redis the run uses for its cache and sessions.

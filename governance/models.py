@@ -142,9 +142,13 @@ class TrainingRecord(models.Model):
 
 
 class StandardsVersionQuerySet(models.QuerySet):
+    def in_force(self):
+        """Versions already in effect, the one in force first."""
+        return self.filter(effective_from__lte=timezone.now()).order_by("-effective_from")
+
     def current(self):
         """The version in force now: the latest one already in effect, or None."""
-        return self.filter(effective_from__lte=timezone.now()).order_by("-effective_from").first()
+        return self.in_force().first()
 
 
 class StandardsVersion(models.Model):

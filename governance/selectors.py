@@ -41,6 +41,11 @@ def has_current_training(employee):
     ).exists()
 
 
+def standards_in_force():
+    """A queryset of the versions in effect, the one in force first (for subqueries)."""
+    return StandardsVersion.objects.in_force()
+
+
 def current_standards():
     return StandardsVersion.objects.current()
 

@@ -5,10 +5,11 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from governance import selectors as people
-from governance.models import EmploymentStatus
+from governance.models import Employee, EmploymentStatus, PolicyAcknowledgement
 from governance.services import WorkflowError, diff, notify, record_event
 
 from ..models import LIVE_GRANT_STATUSES, AccountStatus, GrantStatus, ProviderGrant, RotationReason, SocialAccount
@@ -110,21 +111,38 @@ def update_account(*, account, acting_user, values) -> SocialAccount:
 
 
 def designation_problems(employee, account):
-    """Why this employee cannot be designated for this account now (empty when they can)."""
+    """Why this employee cannot be designated for this account now (empty when they can).
+    What it needs to know about the employee comes in one query."""
+    facts = (
+        Employee.objects.filter(pk=employee.pk)
+        .annotate(
+            trained=people.current_training_filter(),
+            standards_version=Subquery(people.standards_in_force().values("version")[:1]),
+            acknowledged=Exists(
+                PolicyAcknowledgement.objects.filter(
+                    employee=OuterRef("pk"), standards_version=Subquery(people.standards_in_force().values("pk")[:1])
+                )
+            ),
+            has_access=Exists(
+                ProviderGrant.objects.filter(employee=OuterRef("pk"), account=account, status__in=LIVE_GRANT_STATUSES)
+            ),
+        )
+        .values("trained", "standards_version", "acknowledged", "has_access")
+        .get()
+    )
     problems = []
     if employee.employment_status == EmploymentStatus.TERMINATED:
         problems.append(f"{employee.full_name}'s employment has ended")
     elif employee.employment_status == EmploymentStatus.LEAVE:
         problems.append(f"{employee.full_name} is on leave")
-    if not people.has_current_training(employee):
+    if not facts["trained"]:
         problems.append(f"{employee.full_name}'s City social media training is not current")
-    standards = people.current_standards()
-    if not people.has_acknowledged_current_standards(employee, standards):
-        version = f"version {standards.version} of " if standards else ""
+    if not facts["acknowledged"]:
+        version = f"version {facts['standards_version']} of " if facts["standards_version"] else ""
         problems.append(f"{employee.full_name} has not acknowledged {version}the Social Media Standards")
     if account.status != AccountStatus.ACTIVE:
         problems.append(f"{account.display_name} is {account.get_status_display().lower()}")
-    elif ProviderGrant.objects.filter(employee=employee, account=account, status__in=LIVE_GRANT_STATUSES).exists():
+    elif facts["has_access"]:
         problems.append(f"{employee.full_name} already has access to {account.display_name}")
     return problems
 

@@ -228,3 +228,27 @@ def test_the_edit_form_shows_people_by_employee_number(client_for, org):
     page = client_for(org.employee).get(f"/requests/{draft.pk}/edit/").content.decode()
     assert re.search(r'name="backup_provider"[^>]*value="E0103"|value="E0103"[^>]*name="backup_provider"', page)
     assert "E0102</textarea>" in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles load with the user on PostgreSQL")
+def test_a_request_page_of_every_kind_costs_at_most_six_queries(client_for, world):
+    from requests import services
+
+    access = services.create_provider_access_request(
+        account=world.parks_account,
+        employee=world.lead_emp,
+        acting_user=world.manager,
+        values={"justification": "Events."},
+    )
+    services.submit_request(governance_request=access, acting_user=world.manager)
+    decommission = services.create_decommission_request(
+        account=world.transit_account,
+        acting_user=world.csc_staff,
+        values={"reason": "r", "archive_plan": "a", "farewell_message": "f", "effective_date": "2030-01-01"},
+    )
+    services.submit_request(governance_request=decommission, acting_user=world.csc_staff)
+    client = client_for(world.director)
+    for governance_request in (world.mine_submitted, access, decommission):
+        url = f"/requests/{governance_request.pk}/"
+        _queries(client, url)
+        assert _queries(client, url) <= 6, governance_request.kind
