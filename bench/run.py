@@ -49,10 +49,26 @@ def configure(database, redis_url):
     django.setup()
 
 
+def _server_connection():
+    """A connection to the server's maintenance database, to create and drop the benchmark's."""
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+    )
+    admin.autocommit = True
+    return admin
+
+
 def recreate_database():
     """Drop and create the benchmark database, then migrate it (the name must start with
     'governance_bench': this never touches another database)."""
-    import psycopg2
     from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
@@ -63,14 +79,7 @@ def recreate_database():
     if not name.startswith("governance_bench"):
         raise SystemExit(f"Refusing to drop {name!r}: the benchmark database name must start with governance_bench")
     connections.close_all()
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-    )
-    admin.autocommit = True
+    admin = _server_connection()
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
@@ -528,20 +537,12 @@ def main(argv=None):
 
 
 def drop_database():
-    import psycopg2
     from django.conf import settings
     from django.db import connections
 
     db = settings.DATABASES["default"]
     connections.close_all()
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-    )
-    admin.autocommit = True
+    admin = _server_connection()
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
     admin.close()

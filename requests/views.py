@@ -116,19 +116,14 @@ def new_decommission_request(request, account_pk):
     if not rules.has_perm("accounts.request_decommission", request.user, account):
         raise PermissionDenied("Only a manager of the owning business unit or the communications team can ask.")
     form = DecommissionRequestForm(request.POST or None, submitting=_submitting(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            decommission = services.create_decommission_request(
-                account=account, acting_user=request.user, values=form.cleaned_data
-            )
-        except WorkflowError as error:
-            messages.error(request, str(error))
-            return redirect("accounts:detail", pk=account.pk)
-        return _after_save(request, decommission)
-    return render(
+    return _file_about_account(
         request,
-        "requests/form.html",
-        {"form": form, "account": account, "title": f"Request decommissioning of {account.display_name}"},
+        account,
+        form,
+        title=f"Request decommissioning of {account.display_name}",
+        create=lambda data: services.create_decommission_request(
+            account=account, acting_user=request.user, values=data
+        ),
     )
 
 
@@ -143,21 +138,28 @@ def new_provider_access_request(request, account_pk):
         submitting=_submitting(request),
         may_propose=lambda employee: may_propose_provider(request.user, employee),
     )
+    return _file_about_account(
+        request,
+        account,
+        form,
+        title=f"Request provider access to {account.display_name}",
+        create=lambda data: services.create_provider_access_request(
+            account=account, employee=data["employee"], acting_user=request.user, values=data
+        ),
+    )
+
+
+def _file_about_account(request, account, form, *, title, create):
+    """The shared shape of the requests started from an account's page: show the form, or file
+    the request (then submit it, or keep it as a draft)."""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            access = services.create_provider_access_request(
-                account=account, employee=data["employee"], acting_user=request.user, values=data
-            )
+            governance_request = create(form.cleaned_data)
         except WorkflowError as error:
             messages.error(request, str(error))
             return redirect("accounts:detail", pk=account.pk)
-        return _after_save(request, access)
-    return render(
-        request,
-        "requests/form.html",
-        {"form": form, "account": account, "title": f"Request provider access to {account.display_name}"},
-    )
+        return _after_save(request, governance_request)
+    return render(request, "requests/form.html", {"form": form, "account": account, "title": title})
 
 
 @login_required
