@@ -23,11 +23,13 @@ if (BASE_DIR / ".env").is_file():
 # DEBUG (default: false). Only a developer's machine turns it on; `make run` does.
 DEBUG = env.bool("DEBUG", default=False)
 
-# SECRET_KEY (required when DEBUG is off; a fixed development key otherwise).
-if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key-not-for-production")
-else:
-    SECRET_KEY = env("SECRET_KEY")
+# SECRET_KEY (a fixed development key when DEBUG is on; otherwise no default). Without it the
+# web server refuses to start and `check --deploy` fails (governance/checks.py); commands that
+# sign nothing, such as `migrate` and `makemigrations`, still run.
+SECRET_KEY = env(
+    "SECRET_KEY",
+    default="django-insecure-development-only-key-not-for-production" if DEBUG else "",
+)
 
 # ALLOWED_HOSTS (default: localhost names only), comma-separated.
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
