@@ -4,7 +4,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-from governance.checks import require_secret_key
+from governance.startup import require_secret_key
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 

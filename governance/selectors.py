@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils import timezone
@@ -16,6 +17,13 @@ from .models import (
     TrainingCourse,
     TrainingRecord,
 )
+from .roles import DIRECTOR
+
+
+def directors():
+    """The active Directors of Customer Service & Communications, with their employee records
+    (the names their notifications are addressed to)."""
+    return get_user_model().objects.filter(groups__name=DIRECTOR, is_active=True).select_related("employee")
 
 
 def reports_of(manager):
@@ -93,7 +101,3 @@ def business_unit_menu():
         lambda: (uuid.uuid4().hex, list(BusinessUnit.objects.order_by("name").values_list("code", "name"))),
         300,
     )
-
-
-def business_unit_choices():
-    return business_unit_menu()[1]

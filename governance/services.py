@@ -112,7 +112,8 @@ def _notification_address(user):
     return (employee.email if employee else "") or user.email
 
 
-def _display_name(user):
+def display_name(user):
+    """How a person is named in emails and the audit trail: their employee name when they have one."""
     employee = getattr(user, "employee", None)
     return employee.full_name if employee else (user.get_full_name() or user.get_username())
 
@@ -145,7 +146,7 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
             if user is None or user.pk in seen_users or not user.is_active:
                 continue
             seen_users.add(user.pk)
-            name = _display_name(user)
+            name = display_name(user)
             built = build_email(message.kind, context=message.context, link=message.link, recipient_name=name)
             notifications.append(
                 Notification(

@@ -24,7 +24,7 @@ if (BASE_DIR / ".env").is_file():
 DEBUG = env.bool("DEBUG", default=False)
 
 # SECRET_KEY (a fixed development key when DEBUG is on; otherwise no default). Without it the
-# web server refuses to start and `check --deploy` fails (governance/checks.py); commands that
+# web server refuses to start (governance/startup.py) and `check --deploy` warns; commands that
 # sign nothing, such as `migrate` and `makemigrations`, still run.
 SECRET_KEY = env(
     "SECRET_KEY",

@@ -4,7 +4,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from governance.checks import require_secret_key
+from governance.startup import require_secret_key
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 

@@ -5,7 +5,6 @@ state and who is acting, changes it, writes its audit event and notifies people 
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +12,8 @@ from django.utils import timezone
 from accounts import services as registry
 from accounts.models import AccessLevel, AccountStatus
 from governance.permissions import employee_of
-from governance.roles import DIRECTOR
-from governance.services import WorkflowError, diff, notify, record_event
+from governance.selectors import directors
+from governance.services import WorkflowError, diff, display_name, notify, record_event
 
 from . import permissions
 from .models import (
@@ -406,18 +405,13 @@ def add_comment(*, governance_request, acting_user, body) -> RequestComment:
             governance_request=governance_request, author=acting_user, body=body, created_at=timezone.now()
         )
         record_event(verb="request.commented", target=governance_request, acting_user=acting_user, note=body)
-        context = {**_request_context(governance_request), "author": _name(acting_user), "comment": body}
+        context = {**_request_context(governance_request), "author": display_name(acting_user), "comment": body}
         link = f"/requests/{governance_request.pk}/"
         if acting_user.pk == governance_request.requester_id:
             notify(kind="request_commented", context=context, link=link, mailboxes=[settings.CSC_MAILBOX])
         else:
             notify(kind="request_commented", context=context, link=link, users=[governance_request.requester])
     return comment
-
-
-def _name(user):
-    employee = employee_of(user)
-    return employee.full_name if employee else user.get_username()
 
 
 def _request_context(governance_request):
@@ -431,18 +425,14 @@ def _request_context(governance_request):
     }
 
 
-def _directors():
-    return get_user_model().objects.filter(groups__name=DIRECTOR, is_active=True)
-
-
 def _notify_transition(locked, action, acting_user, note, *, was):
-    context = {**_request_context(locked), "note": note, "actor": _name(acting_user)}
+    context = {**_request_context(locked), "note": note, "actor": display_name(acting_user)}
     link = f"/requests/{locked.pk}/"
     requester = locked.requester
     if action == Action.SUBMIT:
         notify(kind="request_received", context=context, link=link, users=[requester])
         notify(
-            kind="request_submitted", context=context, link=link, users=_directors(), mailboxes=[settings.CSC_MAILBOX]
+            kind="request_submitted", context=context, link=link, users=directors(), mailboxes=[settings.CSC_MAILBOX]
         )
     elif action == Action.RETURN:
         notify(kind="request_returned", context=context, link=link, users=[requester])

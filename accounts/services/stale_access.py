@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from governance.models import AuditEvent, Employee, TrainingCourse, TrainingRecord
 from governance.permissions import is_csc, manages_employee
-from governance.roles import DIRECTOR
+from governance.selectors import directors
 from governance.services import Message, WorkflowError, notify_many, record_event
 
 from .. import tasks
@@ -548,10 +548,6 @@ def _users(ids):
     }
 
 
-def _directors():
-    return list(get_user_model().objects.filter(groups__name=DIRECTOR, is_active=True).select_related("employee"))
-
-
 def _item(row):
     """A line of a digest, as plain values for the email templates."""
     return {
@@ -644,13 +640,13 @@ def send_access_digests(*, now=None):
         reviews = AccessReview.objects.filter(notified_at__isnull=True).update(notified_at=now)
         causes = RotationCause.objects.filter(notified_at__isnull=True).update(notified_at=now)
         messages = []
-        directors = _directors() if reviews or causes else []
+        the_directors = list(directors()) if reviews or causes else []
         if reviews:
             rows = _review_rows(notified_at=now)
             _digest(messages, "access_reviews_opened", "/team/access/", rows, "manager_user")
             role_changes = [row for row in rows if row["reason"] == ReviewReason.ROLE_CHANGED.label]
             if role_changes:  # the Director hears of role changes (DESIGN §4)
-                _digest(messages, "access_reviews_opened", "/team/access/", role_changes, extra_users=directors)
+                _digest(messages, "access_reviews_opened", "/team/access/", role_changes, extra_users=the_directors)
         if causes:
             rows = _departure_rows(notified_at=now)
             _digest(
@@ -659,7 +655,7 @@ def send_access_digests(*, now=None):
                 "/rotations/",
                 rows,
                 "manager_user",
-                extra_users=directors,
+                extra_users=the_directors,
                 context={"due_hours": settings.ROTATION_DUE_HOURS},
             )
         notify_many(messages)
@@ -674,10 +670,16 @@ def _notify_escalation(now, result):
         _digest(messages, "rotation_reminder", "/rotations/", _rotation_rows(reminded_at=now), "manager_user")
     if result.reviews_escalated:
         rows = _review_rows(escalated_at=now)
-        _digest(messages, "access_review_escalated", "/team/access/", rows, "manager_user", extra_users=_directors())
+        _digest(
+            messages, "access_review_escalated", "/team/access/", rows, "manager_user", extra_users=list(directors())
+        )
     if result.rotations_escalated:
         _digest(
-            messages, "rotation_escalated", "/rotations/", _rotation_rows(escalated_at=now), extra_users=_directors()
+            messages,
+            "rotation_escalated",
+            "/rotations/",
+            _rotation_rows(escalated_at=now),
+            extra_users=list(directors()),
         )
     notify_many(messages)
 

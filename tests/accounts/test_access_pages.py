@@ -9,21 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import AccessReview, CredentialRotation, GrantStatus, ProviderGrant, ReviewOutcome
-from governance.models import AuditEvent, Employee, Notification
+from accounts.models import AccessReview, CredentialRotation, GrantStatus, ReviewOutcome
+from governance.models import Employee
 from tests.factories import EmployeeFactory, make_account, make_grant
+from tests.snapshot import database_snapshot
 
 ATTESTED = {"password_changed": "on", "recovery_checked": "on", "two_step_on": "on", "sessions_signed_out": "on"}
-
-
-def snapshot():
-    return (
-        list(ProviderGrant.objects.order_by("pk").values_list("pk", "status", "recertify_by")),
-        list(AccessReview.objects.order_by("pk").values_list("pk", "resolved_at", "outcome")),
-        list(CredentialRotation.objects.order_by("pk").values_list("pk", "completed_at")),
-        AuditEvent.objects.count(),
-        Notification.objects.count(),
-    )
 
 
 @pytest.fixture
@@ -70,10 +61,10 @@ def test_the_manager_keeps_access_with_a_note_and_date(client_for, world, review
 
 
 def test_keeping_without_a_note_is_refused_and_changes_nothing(client_for, world, review):
-    before = snapshot()
+    before = database_snapshot()
     response = client_for(world.manager).post(f"/team/access/reviews/{review.pk}/keep/", {"note": ""}, follow=True)
     assert "say why it is still needed" in response.content.decode()
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_the_manager_revokes_a_reports_access_with_a_reason(client_for, world, review):
@@ -89,29 +80,29 @@ def test_the_manager_revokes_a_reports_access_with_a_reason(client_for, world, r
 
 @pytest.mark.parametrize("persona", ["outsider", "employee", "provider"])
 def test_grants_outside_your_line_are_404_and_unchanged(client_for, world, review, persona):
-    before = snapshot()
+    before = database_snapshot()
     client = client_for(getattr(world, persona))
     assert client.post(f"/team/access/grants/{world.provider_grant.pk}/revoke/", {"reason": "x"}).status_code == 404
     assert client.post(f"/team/access/reviews/{review.pk}/keep/", {"note": "x"}).status_code == 404
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_a_manager_cannot_touch_another_line_s_grant(client_for, world):
-    before = snapshot()
+    before = database_snapshot()
     client = client_for(world.manager)
     assert client.post(f"/team/access/grants/{world.transit_grant.pk}/revoke/", {"reason": "x"}).status_code == 404
     assert client.post("/team/access/grants/999999/revoke/", {"reason": "x"}).status_code == 404
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_an_auditor_sees_but_cannot_act(client_for, world, review):
     client = client_for(world.auditor)
     page = client.get("/team/access/").content.decode()
     assert "Lucas Moreau" in page and "Keep access" not in page
-    before = snapshot()
+    before = database_snapshot()
     assert client.post(f"/team/access/grants/{world.provider_grant.pk}/revoke/", {"reason": "x"}).status_code == 403
     assert client.post(f"/team/access/reviews/{review.pk}/keep/", {"note": "x"}).status_code == 403
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_csc_sees_every_review_and_filters(client_for, world, review):
@@ -133,20 +124,20 @@ def test_rotations_list_the_manager_s_unit_only(client_for, world, transit_rotat
 
 
 def test_a_manager_cannot_complete_another_units_rotation(client_for, world, transit_rotation):
-    before = snapshot()
+    before = database_snapshot()
     assert client_for(world.manager).post(f"/rotations/{transit_rotation.pk}/done/", ATTESTED).status_code == 404
     assert client_for(world.auditor).post(f"/rotations/{transit_rotation.pk}/done/", ATTESTED).status_code == 403
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_the_password_change_is_recorded_with_the_checklist(client_for, world):
     services.revoke_grant(grant=world.provider_grant, acting_user=world.director, reason="Moved.")
     rotation = CredentialRotation.objects.get()
     client = client_for(world.manager)
-    before = snapshot()
+    before = database_snapshot()
     incomplete = client.post(f"/rotations/{rotation.pk}/done/", {"password_changed": "on"}, follow=True)
     assert "Confirm every step" in incomplete.content.decode()
-    assert snapshot() == before
+    assert database_snapshot() == before
     client.post(f"/rotations/{rotation.pk}/done/", {**ATTESTED, "note": "Changed with IT."})
     rotation.refresh_from_db()
     assert rotation.completed_by == world.manager and rotation.note == "Changed with IT."

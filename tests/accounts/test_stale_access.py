@@ -22,11 +22,13 @@ from accounts.models import (
     ReviewReason,
     RotationCause,
 )
+from accounts.services.registry import add_months
 from governance import services as people
 from governance.models import AuditEvent, Employee, EmploymentStatus, Notification, TrainingRecord
 from governance.roster import RosterRow
 from governance.services import WorkflowError
 from tests.factories import make_account, make_grant
+from tests.snapshot import database_snapshot
 
 
 def roster_of(*changes, drop=()):
@@ -54,18 +56,6 @@ def roster_of(*changes, drop=()):
 
 def import_roster(*changes, drop=(), full=False):
     return people.import_hr_roster(rows=roster_of(*changes, drop=drop), full=full)
-
-
-def state():
-    """Everything the jobs may change, to compare before and after a second run."""
-    return (
-        list(ProviderGrant.objects.order_by("pk").values_list("pk", "status", "revoked_at")),
-        list(AccessReview.objects.order_by("pk").values_list("pk", "resolved_at", "escalated_at", "reminded_at")),
-        list(CredentialRotation.objects.order_by("pk").values_list("pk", "completed_at", "escalated_at")),
-        RotationCause.objects.count(),
-        AuditEvent.objects.count(),
-        Notification.objects.count(),
-    )
 
 
 @pytest.fixture
@@ -168,20 +158,32 @@ def test_the_sweep_finds_an_hr_change_whose_task_never_ran_and_a_second_run_chan
     assert not AccessReview.objects.exists()
     first = services.sweep_stale_access()
     assert first.reviews_opened[ReviewReason.ROLE_CHANGED] == 1
-    before = state()
+    before = database_snapshot()
     second = services.sweep_stale_access()
     assert second.changed_rows == 0
-    assert state() == before  # no rows changed, no audit events, no notifications
+    assert database_snapshot() == before  # no rows changed, no audit events, no notifications
 
 
-def test_a_task_delivered_twice_changes_nothing_more(world, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("change", "first_run_did"),
+    [
+        ({"employment_status": "terminated"}, lambda w: GrantStatus.REVOKED),
+        ({"job_title": "Senior Events Assistant"}, lambda w: GrantStatus.UNDER_REVIEW),
+    ],
+    ids=["employment ended", "role changed"],
+)
+def test_a_task_delivered_twice_changes_nothing_more(world, change, first_run_did):
     from accounts.tasks import review_employee_changes
 
-    import_roster(("E0104", {"employment_status": "terminated"}))
+    import_roster(("E0104", change))
+    untouched = database_snapshot()
     review_employee_changes([world.provider_emp.pk])
-    before = state()
+    world.provider_grant.refresh_from_db()
+    assert world.provider_grant.status == first_run_did(world)
+    before = database_snapshot()
+    assert before != untouched
     review_employee_changes([world.provider_emp.pk])
-    assert state() == before
+    assert database_snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -208,6 +210,8 @@ def test_a_task_delivered_twice_changes_nothing_more(world, django_capture_on_co
     ],
 )
 def test_each_cause_opens_one_review_and_keeping_it_holds_until_the_next_change(world, reason, make_stale):
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    ProviderGrant.objects.filter(pk=world.provider_grant.pk).update(recertify_by=soon)
     make_stale(world)
     result = services.sweep_stale_access()
     assert result.reviews_opened[reason] == 1
@@ -218,7 +222,7 @@ def test_each_cause_opens_one_review_and_keeping_it_holds_until_the_next_change(
     services.keep_access(review=review, acting_user=world.manager, note="Still runs the volunteer posts.")
     world.provider_grant.refresh_from_db()
     assert world.provider_grant.status == GrantStatus.ACTIVE
-    assert world.provider_grant.recertify_by > timezone.localdate()
+    assert world.provider_grant.recertify_by == add_months(timezone.localdate(), settings.RECERTIFY_MONTHS)
     assert services.sweep_stale_access().changed_rows == 0  # kept: not asked again for the same cause
     assert AuditEvent.objects.filter(verb="review.kept", target_id=str(review.pk)).count() == 1
 
@@ -243,6 +247,7 @@ def test_keeping_needs_a_note_and_a_date_within_a_year(world):
     Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
     services.sweep_stale_access()
     review = AccessReview.objects.get()
+    before = database_snapshot(), ProviderGrant.objects.get(pk=world.provider_grant.pk).recertify_by
     with pytest.raises(WorkflowError, match="Say why"):
         services.keep_access(review=review, acting_user=world.manager, note="")
     with pytest.raises(WorkflowError, match="no later than"):
@@ -252,8 +257,7 @@ def test_keeping_needs_a_note_and_a_date_within_a_year(world):
             note="Yes",
             recertify_by=timezone.localdate() + datetime.timedelta(days=800),
         )
-    review.refresh_from_db()
-    assert review.resolved_at is None
+    assert (database_snapshot(), ProviderGrant.objects.get(pk=world.provider_grant.pk).recertify_by) == before
 
 
 def test_only_the_providers_managers_and_csc_resolve_reviews(world):
@@ -262,11 +266,11 @@ def test_only_the_providers_managers_and_csc_resolve_reviews(world):
     Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
     services.sweep_stale_access()
     review = AccessReview.objects.get()
+    before = database_snapshot(), ProviderGrant.objects.get(pk=world.provider_grant.pk).recertify_by
     for user in (world.outsider, world.employee, world.auditor, world.provider):
         with pytest.raises(PermissionDenied):
             services.keep_access(review=review, acting_user=user, note="Keep.")
-    review.refresh_from_db()
-    assert review.resolved_at is None
+    assert (database_snapshot(), ProviderGrant.objects.get(pk=world.provider_grant.pk).recertify_by) == before
     services.keep_access(review=review, acting_user=world.csc_staff, note="Confirmed with Parks.")
 
 
@@ -349,10 +353,10 @@ class TestEscalation:
         assert AuditEvent.objects.filter(verb="grant.suspended", target_id=str(world.provider_grant.pk)).exists()
         assert CredentialRotation.objects.filter(account=world.parks_account, completed_at__isnull=True).exists()
         assert any(m.to == [world.director_emp.email] and m.subject.startswith("Escalated") for m in mailoutbox)
-        before = state()
+        before = database_snapshot()
         with time_machine.travel(review.due_at + datetime.timedelta(hours=2)):
             assert services.escalate_overdue().changed_rows == 0
-        assert state() == before
+        assert database_snapshot() == before
 
     def test_keeping_an_escalated_review_restores_the_access(self, review, world):
         with time_machine.travel(review.due_at + datetime.timedelta(minutes=1)):
@@ -387,10 +391,10 @@ class TestEscalation:
 def test_dry_run_changes_nothing_and_reports_the_counts(world, capsys):
     Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
     Employee.objects.filter(pk=world.outsider_emp.pk).update(employment_status=EmploymentStatus.TERMINATED)
-    before = state()
+    before = database_snapshot()
     call_command("sweep_stale_access", "--dry-run")
     output = capsys.readouterr().out
-    assert state() == before
+    assert database_snapshot() == before
     assert "Would change:" in output
     assert "employment ended — grants revoked        1" in output
     assert "role changed — reviews opened            1" in output
@@ -512,3 +516,34 @@ def test_digests_are_sent_once_and_long_ones_are_cut_short(world, mailoutbox, dj
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_access_digests() == (0, 0)
     assert len(mailoutbox) == sent
+
+
+def test_a_role_change_made_in_the_admin_opens_a_review_like_the_roster_does(
+    world, client, django_user_model, django_capture_on_commit_callbacks
+):
+    """IT edits the provider's job title in the Django admin: the same task runs after commit."""
+    admin_user = django_user_model.objects.create_superuser("it-admin", "it@calgary.ca", "pw")
+    client.force_login(admin_user)
+    url = f"/admin/governance/employee/{world.provider_emp.pk}/change/"
+    form_page = client.get(url)
+    data = {}
+    for field in form_page.context["adminform"].form:
+        value = field.value()
+        if value is not None and field.name not in {"role_changed_at", "in_hr_roster"}:
+            data[field.name] = "" if value is False else value
+    for formset in form_page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({f"{management.prefix}-{name}": management[name].value() for name in management.fields})
+        for form in formset.formset.forms:
+            data.update({f"{form.prefix}-{name}": form[name].value() or "" for name in form.fields})
+    data["job_title"] = "Transit Planner"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    review = AccessReview.objects.get(grant=world.provider_grant)
+    assert review.reason == ReviewReason.ROLE_CHANGED and review.assigned_to == world.lead_emp
+    world.provider_grant.refresh_from_db()
+    assert world.provider_grant.status == GrantStatus.UNDER_REVIEW
+    assert AuditEvent.objects.filter(verb="employee.role_changed", actor=admin_user).count() == 1

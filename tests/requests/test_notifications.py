@@ -80,8 +80,52 @@ def test_a_designation_tells_the_new_provider_and_the_accountable_manager(
     subjects = {}
     for message in mailoutbox:
         subjects.setdefault(message.to[0], []).append(message.subject)
-    assert "You are an authorized content provider for Calgary Parks" in subjects[world.lead_emp.email]
-    assert any(s.startswith("Approved:") for s in subjects[world.manager_emp.email])  # the requester
+    designated = "Maya Thompson is now an authorized content provider for Calgary Parks"
+    approved = f"Approved: #{access.pk} {access.title}"
+    assert sorted(subjects[world.lead_emp.email]) == sorted([approved, designated])
+    # The manager is both the requester and the account's accountable manager: one of each.
+    assert sorted(subjects[world.manager_emp.email]) == sorted([approved, designated])
+
+
+def test_withdrawing_tells_the_csc_mailbox(org, mailoutbox, django_capture_on_commit_callbacks):
+    submitted = file_account_request(org.employee, providers=[org.employee_emp], backup=org.lead_emp)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_request(governance_request=submitted, acting_user=org.employee, note="Parks will post it.")
+    assert emails_by_recipient(mailoutbox) == {settings.CSC_MAILBOX: f"Withdrawn: #{submitted.pk} {submitted.title}"}
+
+
+def test_a_comment_goes_to_the_other_side_of_the_thread(org, mailoutbox, django_capture_on_commit_callbacks):
+    submitted = file_account_request(org.employee, providers=[org.employee_emp], backup=org.lead_emp)
+    subject = f"New comment on #{submitted.pk}: {submitted.title}"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_comment(governance_request=submitted, acting_user=org.csc_staff, body="Who is the backup?")
+    assert emails_by_recipient(mailoutbox) == {org.employee_emp.email: subject}
+    assert "Who is the backup?" in mailoutbox[0].body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_comment(governance_request=submitted, acting_user=org.employee, body="Amir Haddad.")
+    assert emails_by_recipient(mailoutbox) == {settings.CSC_MAILBOX: subject}
+
+
+def test_decommissioning_tells_the_accountable_manager_the_providers_and_the_mailbox(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    decommission = services.create_decommission_request(
+        account=world.parks_account,
+        acting_user=world.manager,
+        values={
+            "reason": "Merged.",
+            "archive_plan": "Archived.",
+            "farewell_message": "Bye.",
+            "effective_date": "2030-01-01",
+        },
+    )
+    services.submit_request(governance_request=decommission, acting_user=world.manager)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_request(governance_request=decommission, acting_user=world.director)
+    closed = [message.to[0] for message in mailoutbox if message.subject == "Decommissioned: Calgary Parks"]
+    assert sorted(closed) == sorted([world.manager_emp.email, world.provider_emp.email, settings.CSC_MAILBOX])
 
 
 def test_a_rolled_back_decision_sends_nothing(org, mailoutbox, django_capture_on_commit_callbacks):

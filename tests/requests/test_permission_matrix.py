@@ -22,24 +22,24 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.models import GrantStatus, ProviderGrant, SocialAccount
-from governance.models import AuditEvent, Notification
+from governance.models import AuditEvent
 from requests import services
 from requests.models import (
     AccountRequest,
     DecommissionRequest,
     GovernanceRequest,
     ProviderAccessRequest,
-    RequestComment,
     RequestKind,
     RequestStatus,
 )
 from tests import conftest
 from tests.factories import COMPLETE_ACCOUNT_FORM, file_account_request, make_account
+from tests.snapshot import database_snapshot
 
 PERSONAS = ("anonymous", "employee", "manager", "provider", "csc_staff", "director", "auditor")
 MISSING = 999_999
@@ -524,39 +524,6 @@ def test_the_matrix_covers_every_url_persona_and_object():
 # --- what a request may change ----------------------------------------------------------------------------
 
 
-SNAPSHOT_MODELS = (
-    AuditEvent,
-    Notification,
-    GovernanceRequest,
-    AccountRequest,
-    AccountRequest.providers.through,
-    DecommissionRequest,
-    ProviderAccessRequest,
-    RequestComment,
-    SocialAccount,
-    ProviderGrant,
-)
-
-
-def snapshot():
-    """Every row of every table a page of these apps may write, column by column (on
-    PostgreSQL in one round trip: the matrix takes this ~1,000 times)."""
-    if connection.vendor != "postgresql":
-        return {model._meta.label: list(model.objects.order_by("pk").values()) for model in SNAPSHOT_MODELS}
-    tables = ", ".join(
-        f"(SELECT coalesce(json_agg(t ORDER BY t.{qn(model._meta.pk.column)}), '[]') FROM {qn(model._meta.db_table)} t)"
-        for model in SNAPSHOT_MODELS
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {tables}")
-        rows = cursor.fetchone()
-    return {model._meta.label: value for model, value in zip(SNAPSHOT_MODELS, rows, strict=True)}
-
-
-def qn(name):
-    return connection.ops.quote_name(name)
-
-
 def payload(case, w, target):
     """What the form on that page would post (a complete, valid form)."""
     if case.method == "GET":
@@ -767,7 +734,7 @@ def test_permission_matrix(case, world, client, client_for):
     if user is not None:
         client_for(user)
     data = payload(case, world, target)
-    before = snapshot()
+    before = database_snapshot()
 
     response = client.get(path) if case.method == "GET" else client.post(path, data)
 
@@ -777,7 +744,7 @@ def test_permission_matrix(case, world, client, client_for):
         assert location == f"/login/?next={quote(path, safe='/')}"
     refused = case.status in (403, 404, 405) or (user is None and URLS[case.url].signed_in)
     if refused or case.outcome == SAME:
-        assert snapshot() == before, f"a refused {case.method} {path} as {case.persona} changed the database"
+        assert database_snapshot() == before, f"a refused {case.method} {path} as {case.persona} changed the database"
     if case.outcome == SAME:
         assert location == f"/requests/{target.pk}/"
     elif isinstance(case.outcome, str):
@@ -826,7 +793,7 @@ def test_a_provider_sees_an_account_while_their_grant_is_active_or_under_review(
 
 
 def test_a_manager_may_ask_provider_access_only_for_their_reporting_line(world, client_for):
-    before = snapshot()
+    before = database_snapshot()
     response = client_for(world.manager).post(
         f"/requests/new/provider-access/{world.parks_account.pk}/",
         {
@@ -838,7 +805,7 @@ def test_a_manager_may_ask_provider_access_only_for_their_reporting_line(world, 
     )
     assert response.status_code == 200  # the form again, with the reason
     assert "not in your reporting line" in response.content.decode()
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 # --- extra POST fields are ignored -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from accounts.models import AccountStatus, GrantStatus, ProviderGrant, SocialAccount
+from accounts.models import AccountStatus, GrantStatus, ProviderGrant
 from governance.models import AuditEvent
 from governance.services import WorkflowError
 from requests import services
@@ -20,6 +20,7 @@ from requests.models import (
     RequestStatus,
 )
 from tests.factories import TrainingRecordFactory, acknowledge, file_account_request, make_grant
+from tests.snapshot import database_snapshot
 
 ACTORS = {
     Action.SUBMIT: "employee",
@@ -43,15 +44,6 @@ def run(action, governance_request, user):
     if action in NOTES:
         kwargs["note"] = NOTES[action]
     return service(**kwargs)
-
-
-def snapshot():
-    return (
-        list(GovernanceRequest.objects.order_by("pk").values_list("pk", "status", "submitted_at", "decided_at")),
-        AuditEvent.objects.count(),
-        SocialAccount.objects.count(),
-        ProviderGrant.objects.count(),
-    )
 
 
 def request_in(status, org):
@@ -94,10 +86,10 @@ ALLOWED = list(TRANSITIONS)
 @pytest.mark.parametrize(("status", "action"), REFUSED, ids=[f"{s}-{a}" for s, a in REFUSED])
 def test_a_move_outside_the_table_is_refused_and_changes_nothing(org, status, action):
     account_request = request_in(status, org)
-    before = snapshot()
+    before = database_snapshot()
     with pytest.raises(WorkflowError):
         run(action, account_request, getattr(org, ACTORS[action]))
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 @pytest.mark.parametrize(("status", "action"), ALLOWED, ids=[f"{s}-{a}" for s, a in ALLOWED])
@@ -114,30 +106,30 @@ def test_a_move_in_the_table_reaches_its_status_and_is_audited(org, status, acti
 @pytest.mark.parametrize("action", [Action.APPROVE, Action.REJECT, Action.RETURN])
 def test_nobody_decides_their_own_request_the_director_included(org, action):
     own = file_account_request(org.director, providers=[org.csc_emp], backup=org.employee_emp)
-    before = snapshot()
+    before = database_snapshot()
     with pytest.raises(PermissionDenied):
         run(action, own, org.director)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 @pytest.mark.parametrize("action", [Action.APPROVE, Action.REJECT])
 def test_only_the_director_decides(org, action):
     submitted = request_in(RequestStatus.SUBMITTED, org)
-    before = snapshot()
+    before = database_snapshot()
     for user in (org.csc_staff, org.manager, org.auditor, org.outsider):
         with pytest.raises(PermissionDenied):
             run(action, submitted, user)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_only_the_requester_submits_and_withdraws(org):
     draft = request_in(RequestStatus.DRAFT, org)
-    before = snapshot()
+    before = database_snapshot()
     for user in (org.director, org.csc_staff, org.manager):
         for action in (Action.SUBMIT, Action.WITHDRAW):
             with pytest.raises(PermissionDenied):
                 run(action, draft, user)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_an_incomplete_form_cannot_be_submitted(org):
@@ -220,10 +212,10 @@ def test_designation_is_refused_without_current_training_or_acknowledgement(worl
         world.lead_emp.acknowledgements.all().delete()
         expected = "has not acknowledged version 1.0"
     access = _access_request(world, world.lead_emp)
-    before = snapshot()
+    before = database_snapshot()
     with pytest.raises(WorkflowError, match=expected):
         services.approve_request(governance_request=access, acting_user=world.director)
-    assert snapshot() == before
+    assert database_snapshot() == before
     access.refresh_from_db()
     assert access.status == RequestStatus.SUBMITTED
     # Once trained and acknowledged, the same request can be approved.
