@@ -162,19 +162,30 @@ def test_sqlite_refuses_update_and_delete_on_the_audit_trail(embedded, statement
         assert db.execute("SELECT count(*) FROM governance_auditevent").fetchone()[0] == count
 
 
+SEEDED_TABLES = (
+    "governance_employee",
+    "governance_user",
+    "governance_trainingrecord",
+    "governance_auditevent",
+    "governance_notification",
+    "accounts_socialaccount",
+    "accounts_providergrant",
+    "accounts_accessreview",
+    "accounts_credentialrotation",
+    "requests_governancerequest",
+    "requests_requestcomment",
+)
+
+
 def test_seed_demo_is_idempotent(embedded):
-    with sqlite3.connect(embedded["db"]) as db:
-        before = [
-            db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("governance_employee", "governance_auditevent", "governance_user", "governance_trainingrecord")
-        ]
+    def rows():
+        with sqlite3.connect(embedded["db"]) as db:
+            return {table: db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() for table in SEEDED_TABLES}
+
+    before = rows()
+    assert all(before.values())  # every table holds demo rows
     embedded["manage"]("seed_demo")
-    with sqlite3.connect(embedded["db"]) as db:
-        after = [
-            db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("governance_employee", "governance_auditevent", "governance_user", "governance_trainingrecord")
-        ]
-    assert after == before
+    assert rows() == before
 
 
 def test_the_stale_access_jobs_ran_on_sqlite_for_the_demo(embedded):

@@ -2,9 +2,13 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from governance.models import AuditEvent, BusinessUnit, Employee, TrainingRecord, User
+from accounts.models import AccessReview, CredentialRotation, GrantStatus, ProviderGrant, SocialAccount
+from governance.models import BusinessUnit, Employee, EmploymentStatus, PolicyAcknowledgement, TrainingRecord, User
 from governance.selectors import reports_of
+from requests.models import GovernanceRequest, RequestKind, RequestStatus
+from tests.snapshot import database_snapshot
 
 
 def test_it_refuses_to_run_with_debug_off(db):
@@ -30,24 +34,44 @@ def test_it_loads_a_four_level_organisation_with_a_sign_in_per_role(db):
 
 def test_running_it_again_changes_nothing(db):
     call_command("seed_demo", "--force")
-    counts = (
-        Employee.objects.count(),
-        AuditEvent.objects.count(),
-        TrainingRecord.objects.count(),
-        User.objects.count(),
-    )
+
+    def people():
+        return [
+            list(model.objects.order_by("pk").values())
+            for model in (Employee, TrainingRecord, User, PolicyAcknowledgement)
+        ]
+
+    before = people(), database_snapshot()
     call_command("seed_demo", "--force")
-    assert (
-        Employee.objects.count(),
-        AuditEvent.objects.count(),
-        TrainingRecord.objects.count(),
-        User.objects.count(),
-    ) == counts
+    assert (people(), database_snapshot()) == before
+
+
+def test_the_registry_and_the_requests_look_lived_in(db):
+    call_command("seed_demo", "--force")
+    assert 15 <= SocialAccount.objects.count() <= 30
+    assert SocialAccount.objects.values("platform").distinct().count() >= 6
+    assert SocialAccount.objects.values("business_unit").distinct().count() >= 4
+    every_state = {(kind, status) for kind in RequestKind.values for status in RequestStatus.values}
+    assert set(GovernanceRequest.objects.values_list("kind", "status")) == every_state
+    director = User.objects.get(username="director")
+    waiting = GovernanceRequest.objects.filter(status=RequestStatus.SUBMITTED).exclude(requester=director)
+    assert waiting.count() >= 3  # the Director has requests to decide
+
+
+def test_stale_access_is_there_to_see(db):
+    call_command("seed_demo", "--force")
+    manager = Employee.objects.get(user__username="manager")
+    team_grants = ProviderGrant.objects.filter(employee__in=reports_of(manager))
+    assert team_grants.filter(status=GrantStatus.ACTIVE).exists()
+    under_review = team_grants.filter(status=GrantStatus.UNDER_REVIEW)
+    assert under_review.exists()
+    assert AccessReview.objects.filter(grant__in=under_review, resolved_at__isnull=True).exists()
+    assert CredentialRotation.objects.filter(completed_at__isnull=True, due_at__lt=timezone.now()).exists()
+    departed = ProviderGrant.objects.filter(employee__employment_status=EmploymentStatus.TERMINATED)
+    assert departed.exists() and not departed.exclude(status=GrantStatus.REVOKED).exists()
 
 
 def test_some_training_is_expired(db):
-    from django.utils import timezone
-
     call_command("seed_demo", "--force")
     today = timezone.localdate()
     assert TrainingRecord.objects.filter(expires_on__lt=today).exists()
