@@ -8,13 +8,11 @@ on the same machine, because absolute times on shared machines drift.
 
 import argparse
 import contextlib
-import csv
+import dataclasses
 import datetime
-import io
 import json
 import os
 import platform
-import resource
 import shutil
 import socket
 import subprocess
@@ -27,6 +25,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOALS = {"roster_ratio": 1.5, "sweep_ratio": 1.2, "page_rps_ratio": 0.15, "queries_per_page": 6}
+# The load on each page (issue 5): wrk from 127.0.0.1, with this many threads and connections,
+# against gunicorn with this many workers.
+WRK_THREADS = 2
+WRK_CONNECTIONS = 8
+GUNICORN_WORKERS = 2
+SECONDS_PER_PAGE = {"city": 10, "smoke": 1}
+# The roster import and the sweep: each side's best of this many runs, every run from the same state.
+REPEATS = 3
 
 
 def configure(database, redis_url):
@@ -66,31 +72,50 @@ def _server_connection():
     return admin
 
 
-def recreate_database():
-    """Drop and create the benchmark database, then migrate it (the name must start with
-    'governance_bench': this never touches another database)."""
+def drop_database():
+    """Drop the benchmark database (the name must start with 'governance_bench': this never
+    touches another database). Returns its name."""
     from django.conf import settings
-    from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connections
 
-    db = settings.DATABASES["default"]
-    name = db["NAME"]
+    name = settings.DATABASES["default"]["NAME"]
     if not name.startswith("governance_bench"):
         raise SystemExit(f"Refusing to drop {name!r}: the benchmark database name must start with governance_bench")
     connections.close_all()
     admin = _server_connection()
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+    return name
+
+
+def recreate_database(cache_prefix):
+    """Drop and create the benchmark database, then migrate it. Nothing cached for the previous
+    data set may be read: `cache_prefix` is new, here and in the gunicorn this run starts later."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    name = drop_database()
+    admin = _server_connection()
+    with admin.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
         # A throwaway database: the audit table may be emptied here (migration 0003).
         cursor.execute(f"ALTER DATABASE \"{name}\" SET governance.audit_truncate = 'allow'")
     admin.close()
-    # Nothing cached for the previous data set (or by another run on this Redis) may be read:
-    # a fresh key prefix, here and in the gunicorn this run starts later.
-    os.environ["BENCH_CACHE_PREFIX"] = f"bench-{os.getpid()}-{time.monotonic_ns()}"
-    cache.key_prefix = os.environ["BENCH_CACHE_PREFIX"]
+    os.environ["BENCH_CACHE_PREFIX"] = cache_prefix
+    cache.key_prefix = cache_prefix
     call_command("migrate", verbosity=0)
+
+
+def forget_cached(run_prefix):
+    """Delete every key this run left on Redis (its cache prefixes all start with `run_prefix`-)."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    keys = list(client.scan_iter(match=f"{run_prefix}-*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
+    client.close()
 
 
 def timed(function, *args, **kwargs):
@@ -99,41 +124,79 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - started, value
 
 
+def best(seconds):
+    return round(min(seconds), 3)
+
+
 # --- queries per page -------------------------------------------------------------------------
 
 
 def page_targets():
-    """(name, path, persona) for each page measured; None means anonymous."""
-    from requests.models import GovernanceRequest
+    """(name, path, persona, must_show) for each page measured: persona None is a signed-out
+    visitor; `must_show` is text the page has only when it is the page meant to be measured."""
+    from django.urls import reverse
 
-    detail = GovernanceRequest.objects.filter(kind="account", status="submitted").order_by("id").first()
+    from requests.models import GovernanceRequest, RequestKind, RequestStatus
+
+    # The page the Director decides from: a submitted provider-access request (its page checks
+    # whether the employee may be designated) that somebody else filed — nobody decides their own.
+    detail = (
+        GovernanceRequest.objects.filter(kind=RequestKind.PROVIDER_ACCESS, status=RequestStatus.SUBMITTED)
+        .exclude(requester__username="director")
+        .order_by("id")
+        .first()
+    )
+    if detail is None:
+        raise SystemExit("The data set has no submitted provider-access request for the Director to decide")
     return [
-        ("registry list", "/accounts/", "csc"),
-        ("review queue", "/requests/", "director"),
-        ("request detail", f"/requests/{detail.pk}/", "director"),
-        ("manager's team page", "/team/access/", "manager"),
-        ("public directory", "/directory/", None),
+        ("registry list", "/accounts/", "csc", None),
+        ("review queue", "/requests/", "director", None),
+        (
+            "request detail",
+            f"/requests/{detail.pk}/",
+            "director",
+            f'action="{reverse("requests:approve", args=[detail.pk])}"',
+        ),
+        ("manager's team page", "/team/access/", "manager", None),
+        ("public directory", "/directory/", None, None),
     ]
 
 
-def page_queries():
-    """How many queries each page costs, as served (the session already in the cache)."""
+def check_page(name, path, status, body, must_show):
+    """Refuse to measure a page that is not the one meant: an error, a sign-in redirect, or a
+    request page without the Director's decision forms."""
+    if status != 200:
+        raise SystemExit(f"{name} ({path}) answered {status}, not 200")
+    if must_show and must_show not in body:
+        raise SystemExit(f"{name} ({path}) does not show {must_show!r}: it is not the page to measure")
+
+
+def page_queries(cache_prefix):
+    """How many queries each page costs, as served (the same request again: the session and
+    the app's cache warm) and uncached (the first request under a cache prefix nothing was
+    stored under yet — the business-unit menu, the public directory's page; the viewer's
+    session is put in the cache by signing in, as it is when anybody signs in)."""
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     counts = {}
-    for name, path, persona in page_targets():
-        client = Client(HTTP_HOST="127.0.0.1")
-        if persona:
-            client.force_login(get_user_model().objects.get(username=persona))
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        counts[name] = len(captured)
+    try:
+        for number, (name, path, persona, must_show) in enumerate(page_targets()):
+            cache.key_prefix = f"{cache_prefix}-queries-{number}"
+            client = Client(HTTP_HOST="127.0.0.1")
+            if persona:
+                client.force_login(get_user_model().objects.get(username=persona))
+            counts[name] = {}
+            for label in ("uncached", "served"):
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(path)
+                check_page(name, path, response.status_code, response.content.decode(), must_show)
+                counts[name][label] = len(captured)
+    finally:
+        cache.key_prefix = cache_prefix
     return counts
 
 
@@ -141,40 +204,33 @@ def page_queries():
 
 
 def export_roster(path, changed_every=10):
-    """The directory as HR would send it, with every `changed_every`-th employee promoted."""
+    """The directory as HR would send it, with every `changed_every`-th employee promoted (a new
+    job title: a role change). Returns the number of rows and of changed rows."""
     from django.db import connection
 
-    buffer = io.StringIO()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, path.open("w") as file:
         cursor.copy_expert(
-            """COPY (SELECT e.employee_number, e.first_name, e.last_name, e.email, e.job_title,
+            f"""COPY (SELECT e.employee_number, e.first_name, e.last_name, e.email,
+                        CASE WHEN row_number() OVER (ORDER BY e.id) % {int(changed_every)} = 0
+                             THEN e.job_title || ' II' ELSE e.job_title END AS job_title,
                         b.code AS business_unit_code, b.name AS business_unit_name,
                         COALESCE(m.employee_number, '') AS manager_employee_number, e.employment_status
                      FROM governance_employee e JOIN governance_businessunit b ON b.id = e.business_unit_id
                      LEFT JOIN governance_employee m ON m.id = e.manager_id ORDER BY e.id)
                TO STDOUT WITH (FORMAT csv, HEADER true)""",
-            buffer,
+            file,
         )
-    lines = buffer.getvalue().splitlines()
-    out = [lines[0]]
-    changed = 0
-    for number, line in enumerate(lines[1:], start=1):
-        if changed_every and number % changed_every == 0:
-            row = next(csv.reader([line]))
-            row[4] = row[4] + " II"
-            text = io.StringIO()
-            csv.writer(text, lineterminator="").writerow(row)
-            line = text.getvalue()
-            changed += 1
-        out.append(line)
-    path.write_text("\n".join(out) + "\n")
-    return changed
+        rows = cursor.rowcount
+    return rows, rows // changed_every
 
 
+# The columns the portal compares for each employee in the file (governance.services
+# import_hr_roster: names, email, the role fields, being in the roster). The limit rewrites a row
+# only when one of them differs, as the portal does, and sets what the portal sets.
 REFERENCE_UPSERT = """
-    INSERT INTO bench_ref_employee (employee_number, first_name, last_name, email, job_title, business_unit_id,
-        manager_id, employment_status, role_changed_at, in_hr_roster, roster_missing_since, user_id,
-        created_at, updated_at, management_path)
+    INSERT INTO bench_ref_employee AS t (employee_number, first_name, last_name, email, job_title,
+        business_unit_id, manager_id, employment_status, role_changed_at, in_hr_roster, roster_missing_since,
+        user_id, created_at, updated_at, management_path)
     SELECT s.employee_number, s.first_name, s.last_name, s.email, s.job_title, b.id, m.id, s.employment_status,
         NULL, TRUE, NULL, NULL, now(), now(), ''
     FROM bench_staging s JOIN governance_businessunit b ON b.code = s.business_unit_code
@@ -182,12 +238,28 @@ REFERENCE_UPSERT = """
     ON CONFLICT (employee_number) DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
         email = EXCLUDED.email, job_title = EXCLUDED.job_title, business_unit_id = EXCLUDED.business_unit_id,
         manager_id = EXCLUDED.manager_id, employment_status = EXCLUDED.employment_status,
-        updated_at = EXCLUDED.updated_at
+        role_changed_at = CASE
+            WHEN (t.job_title, t.business_unit_id, t.manager_id, t.employment_status)
+                IS DISTINCT FROM (EXCLUDED.job_title, EXCLUDED.business_unit_id, EXCLUDED.manager_id,
+                                  EXCLUDED.employment_status)
+            THEN EXCLUDED.updated_at ELSE t.role_changed_at END,
+        in_hr_roster = TRUE, roster_missing_since = NULL, updated_at = EXCLUDED.updated_at
+    WHERE (t.first_name, t.last_name, t.email, t.job_title, t.business_unit_id, t.manager_id, t.employment_status,
+           t.in_hr_roster)
+        IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.email, EXCLUDED.job_title,
+                          EXCLUDED.business_unit_id, EXCLUDED.manager_id, EXCLUDED.employment_status, TRUE)
+"""
+# The nightly file is the whole organisation (`import_hr_roster --full`): whoever is not in it is
+# marked as no longer in the roster, as the portal does.
+REFERENCE_LEFT_ROSTER = """
+    UPDATE bench_ref_employee t SET in_hr_roster = FALSE, roster_missing_since = now(), updated_at = now()
+    WHERE t.in_hr_roster AND NOT EXISTS (SELECT FROM bench_staging s WHERE s.employee_number = t.employee_number)
 """
 
 
 def reference_import(path):
-    """The limit: COPY the file into a staging table, then one INSERT … ON CONFLICT DO UPDATE."""
+    """The limit: COPY the file into a staging table, then one INSERT … ON CONFLICT DO UPDATE
+    (and the UPDATE of a full roster's missing employees). Returns the rows it wrote."""
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cursor:
@@ -195,52 +267,97 @@ def reference_import(path):
         with path.open() as file:
             cursor.copy_expert("COPY bench_staging FROM STDIN WITH (FORMAT csv, HEADER true)", file)
         cursor.execute(REFERENCE_UPSERT)
-        return cursor.rowcount
+        written = cursor.rowcount
+        cursor.execute(REFERENCE_LEFT_ROSTER)
+        return written + cursor.rowcount
 
 
-def measure_roster(workdir, changed_every=10):
+def import_in_child(path):
+    """The portal's import of the file, in a fresh process (bench/import_roster.py)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.import_roster", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    if done.returncode:
+        raise SystemExit(f"The roster import failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _restore_employees(columns):
+    """Both employee tables back to the state before any import (bench_employee_before), then
+    vacuumed: every run, the portal's or the limit's, starts from the same rows and free space."""
     from django.db import connection
 
-    from governance import services
-    from governance.models import AuditEvent
-    from governance.roster import parse_roster
+    names = ", ".join(columns)
+    theirs = ", ".join(f"s.{column}" for column in columns)
+    with connection.cursor() as cursor:
+        for table in ("governance_employee", "bench_ref_employee"):
+            cursor.execute(
+                f"UPDATE {table} t SET ({names}) = ({theirs}) FROM bench_employee_before s "
+                f"WHERE t.id = s.id AND ({', '.join(f't.{column}' for column in columns)}) IS DISTINCT FROM ({theirs})"
+            )
+        cursor.execute("VACUUM ANALYZE governance_employee, bench_ref_employee")
+
+
+def measure_roster(workdir, repeats, changed_every=10):
+    """Export the directory as a roster with every `changed_every`-th row changed, then time the
+    limit and the portal's nightly import (`--full`), each the best of `repeats` runs from the same
+    state; then import the same file again (it must change nothing)."""
+    from django.db import connection
+
+    from governance.models import AuditEvent, Employee
 
     roster = workdir / "roster.csv"
-    changed = export_roster(roster, changed_every)
+    rows, changed = export_roster(roster, changed_every)
+    columns = [field.column for field in Employee._meta.concrete_fields if not field.primary_key]
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_ref_employee, bench_staging")
+        cursor.execute("DROP TABLE IF EXISTS bench_ref_employee, bench_staging, bench_employee_before")
         cursor.execute("CREATE TABLE bench_ref_employee (LIKE governance_employee INCLUDING ALL)")
         cursor.execute("INSERT INTO bench_ref_employee SELECT * FROM governance_employee")
+        cursor.execute("CREATE TABLE bench_employee_before AS SELECT * FROM governance_employee")
         cursor.execute(
             "CREATE UNLOGGED TABLE bench_staging (employee_number text, first_name text, last_name text, email text, "
             "job_title text, business_unit_code text, business_unit_name text, manager_employee_number text, "
             "employment_status text)"
         )
-        cursor.execute("ANALYZE bench_ref_employee")
-
-    def ours():
-        rows = parse_roster(roster.read_bytes())
-        return services.import_hr_roster(rows=rows, source=roster.name)
-
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    seconds, result = timed(ours)
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        # The seed rewrote every employee (management paths, sign-ins): both tables start compact,
+        # with freshly built indexes, as a copy does.
+        cursor.execute("VACUUM (FULL, ANALYZE) governance_employee, bench_ref_employee")
+    reference_runs, portal_runs = [], []
+    for _ in range(repeats):
+        _restore_employees(columns)
+        reference_runs.append(timed(reference_import, roster))
+        portal_runs.append(import_in_child(roster))
     events = AuditEvent.objects.count()
-    again_seconds, again = timed(ours)
-    reference = min(timed(reference_import, roster)[0] for _ in range(2))
+    again = import_in_child(roster)
+    imported = portal_runs[-1]
+    seconds = best(run["seconds"] for run in portal_runs)
+    reference = best(run_seconds for run_seconds, _ in reference_runs)
     return {
-        "rows": sum(1 for _ in roster.open()) - 1,
+        "rows": rows,
         "rows_changed_in_file": changed,
-        "seconds": round(seconds, 3),
-        "reference_seconds": round(reference, 3),
+        "full": True,
+        "seconds": seconds,
+        "reference_seconds": reference,
         "ratio": round(seconds / reference, 2),
-        "goal": GOALS["roster_ratio"],
-        "updated": result.updated,
-        "role_changes": len(result.role_changed_ids),
-        "peak_rss_growth_mb": round(max(0, rss_after - rss_before) / 1024, 1),
-        "peak_rss_mb": round(rss_after / 1024, 1),
-        "second_import_seconds": round(again_seconds, 3),
-        "second_import_rows_changed": again.created + again.updated,
+        "runs": {
+            "seconds": [run["seconds"] for run in portal_runs],
+            "reference_seconds": [round(run_seconds, 3) for run_seconds, _ in reference_runs],
+        },
+        "created": imported["created"],
+        "updated": imported["updated"],
+        "role_changes": imported["role_changes"],
+        "rows_written": imported["rows_written"],
+        "reference_rows_written": reference_runs[-1][1],
+        "peak_memory_measured": (
+            "each import in a fresh process (bench/import_roster.py): peak resident memory while it reads, "
+            "parses, imports and commits the file (Linux VmHWM, reset after start-up), and that peak less "
+            "the resident memory before it"
+        ),
+        "peak_rss_mb": max(run["peak_rss_mb"] for run in portal_runs),
+        "peak_rss_growth_mb": round(max(run["peak_rss_mb"] - run["rss_before_mb"] for run in portal_runs), 1),
+        "second_import_seconds": again["seconds"],
+        "second_import_changed": again["changed"],
+        "second_import_rows_written": again["rows_written"],
         "second_import_audit_events": AuditEvent.objects.count() - events,
     }
 
@@ -277,7 +394,7 @@ REFERENCE_SWEEP = """
         FROM accounts_accessreview GROUP BY grant_id, reason
     ), flagged AS (
         INSERT INTO accounts_accessreview (grant_id, reason, opened_at, due_at, assigned_to_id, outcome, note)
-        SELECT c.id, c.reason, now(), now() + interval '14 days', c.manager_id, '', '' FROM candidates c
+        SELECT c.id, c.reason, now(), now() + make_interval(days => %s), c.manager_id, '', '' FROM candidates c
         LEFT JOIN prior p ON p.grant_id = c.id AND p.reason = c.reason
         WHERE p.grant_id IS NULL OR (NOT p.still_open AND p.last_opened < c.since)
         RETURNING id, grant_id, reason
@@ -298,6 +415,7 @@ REFERENCE_SWEEP = """
 def reference_sweep():
     """The limit: one hand-written statement that does the same flagging (the same five review
     rules) and writes the same audit rows and grant statuses, committed like the real sweep."""
+    from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
 
@@ -305,7 +423,7 @@ def reference_sweep():
 
     kind = ContentType.objects.get_for_model(AccessReview).pk
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(REFERENCE_SWEEP, [kind])
+        cursor.execute(REFERENCE_SWEEP, [settings.REVIEW_DUE_DAYS, kind])
         return cursor.rowcount
 
 
@@ -322,9 +440,10 @@ def _reset_reviews():
         cursor.execute("VACUUM ANALYZE accounts_accessreview, accounts_providergrant, governance_auditevent")
 
 
-def measure_sweep(stale_every):
+def measure_sweep(stale_every, repeats):
     """Make every `stale_every`-th employee's role change, then time the reference and the real
-    sweep from the same state, each committed; then sweep again (it must change nothing)."""
+    sweep, each the best of `repeats` committed runs from the same state; then sweep again (it
+    must change nothing)."""
     from django.db import connection
 
     from accounts import services
@@ -333,24 +452,31 @@ def measure_sweep(stale_every):
 
     with connection.cursor() as cursor:
         cursor.execute("UPDATE governance_employee SET role_changed_at = now() WHERE id %% %s = 0", [stale_every])
-    _reset_reviews()
-    reference, _ = timed(reference_sweep)
-    flagged = AccessReview.objects.count()
-    _reset_reviews()
-    seconds, result = timed(services.sweep_stale_access)
+    reference_runs, portal_runs = [], []
+    for _ in range(repeats):
+        _reset_reviews()
+        reference_runs.append(timed(reference_sweep)[0])
+        flagged = AccessReview.objects.count()
+        _reset_reviews()
+        seconds, result = timed(services.sweep_stale_access)
+        portal_runs.append(seconds)
     events = AuditEvent.objects.count()
     again_seconds, again = timed(services.sweep_stale_access)
+    seconds, reference = best(portal_runs), best(reference_runs)
     return {
         "stale_grants": flagged,
-        "seconds": round(seconds, 3),
-        "reference_seconds": round(reference, 3),
+        "seconds": seconds,
+        "reference_seconds": reference,
         "ratio": round(seconds / reference, 2),
-        "goal": GOALS["sweep_ratio"],
+        "runs": {
+            "seconds": [round(run, 3) for run in portal_runs],
+            "reference_seconds": [round(run, 3) for run in reference_runs],
+        },
         "reviews_opened": AccessReview.objects.count(),
+        "first_run_rows_changed": result.changed_rows,
         "second_run_seconds": round(again_seconds, 3),
         "second_run_rows_changed": again.changed_rows,
         "second_run_audit_events": AuditEvent.objects.count() - events,
-        "first_run_rows_changed": result.changed_rows,
     }
 
 
@@ -364,24 +490,22 @@ def free_port():
 
 
 def session_cookie(username):
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    """A signed-in session for this persona, as the Cookie header the load generator sends."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
 
-    user = get_user_model().objects.get(username=username)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "governance.auth.PortalModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"sessionid={session.session_key}"
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def wrk(url, cookie, seconds, connections=8):
+def wrk(url, cookie, seconds):
     """Load one URL from 127.0.0.1 for a bounded time with a bounded number of connections."""
     command = [
         "wrk",
-        "-t2",
-        f"-c{connections}",
+        f"-t{WRK_THREADS}",
+        f"-c{WRK_CONNECTIONS}",
         f"-d{seconds}s",
         "--timeout",
         "10s",
@@ -404,7 +528,7 @@ def measure_pages(seconds):
             "gunicorn",
             "governance.wsgi:application",
             "--workers",
-            "2",
+            str(GUNICORN_WORKERS),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -427,11 +551,13 @@ def measure_pages(seconds):
         cookies = {persona: session_cookie(persona) for persona in ("csc", "director", "manager")}
         trivial = [wrk(base + "/bench/trivial", None, seconds)]
         pages = {}
-        for name, path, persona in page_targets():
+        for name, path, persona, must_show in page_targets():
             cookie = cookies.get(persona)
             request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
             with urllib.request.urlopen(request, timeout=30) as response:
-                assert response.status == 200 and response.url == base + path, (path, response.status)
+                if response.url != base + path:
+                    raise SystemExit(f"{name} ({path}) redirected to {response.url}: the session was not accepted")
+                check_page(name, path, response.status, response.read().decode(), must_show)
             pages[name] = {"path": path, **wrk(base + path, cookie, seconds)}
         # The floors under every signed-in page: the person loaded (session, user, roles) with
         # nothing rendered, and the portal's layout around an empty page.
@@ -446,12 +572,16 @@ def measure_pages(seconds):
     trivial_rps = sum(run["rps"] for run in trivial) / len(trivial)
     for page in [*pages.values(), *floors.values()]:
         page["ratio"] = round(page["rps"] / trivial_rps, 3)
-        page["goal"] = GOALS["page_rps_ratio"]
     return {
         "trivial": {"rps": round(trivial_rps, 1), "runs": trivial},
         "floors": floors,
         "pages": pages,
-        "load": {"connections": 8, "threads": 2, "seconds_per_page": seconds, "server": "gunicorn, 2 workers"},
+        "load": {
+            "threads": WRK_THREADS,
+            "connections": WRK_CONNECTIONS,
+            "seconds_per_page": seconds,
+            "gunicorn_workers": GUNICORN_WORKERS,
+        },
     }
 
 
@@ -476,18 +606,36 @@ def machine():
     }
 
 
-def main(argv=None):
+def build_parser():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="a small data set and short loads (seconds)")
     parser.add_argument(
         "--database",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/governance_bench"),
+        help="its name must start with governance_bench: it is dropped and created",
     )
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4"))
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--seconds", type=int, default=None, help="wrk duration per page (default 10, smoke 1)")
-    parser.add_argument("--drop-after", action="store_true", help="drop the benchmark database when done")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--repeats", type=int, default=REPEATS, help="runs of the roster import and of the sweep (best counts)"
+    )
+    parser.add_argument(
+        "--drop-after", action="store_true", help="drop the benchmark database when done (or when the run fails)"
+    )
+    return parser
+
+
+def scale_of(args):
+    """The data set and the seconds of load per page that these arguments ask for."""
+    from bench import seed
+
+    scale = seed.SMOKE if args.smoke else seed.CITY
+    return scale, args.seconds or SECONDS_PER_PAGE[scale.name]
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("The benchmark needs wrk to load the pages: apt-get install -y wrk")
     configure(args.database, args.redis)
@@ -498,54 +646,48 @@ def main(argv=None):
 
     # Production's hashed, compressed static files, as the pages name them.
     call_command("collectstatic", interactive=False, verbosity=0)
-    scale = seed.SMOKE if args.smoke else seed.CITY
-    seconds = args.seconds or (1 if args.smoke else 10)
+    scale, seconds = scale_of(args)
     results = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "scale": scale.__dict__,
+        "scale": dataclasses.asdict(scale),
         "goals": GOALS,
     }
     started = time.perf_counter()
+    # Every key this run puts on Redis starts with this (a new prefix per data set: nothing
+    # cached for one may be read for the other, nor by another run on the same Redis).
+    run_prefix = f"bench-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        recreate_database(f"{run_prefix}-demo")
+        seed.seed(seed.DEMO)
+        demo_queries = page_queries(f"{run_prefix}-demo")
 
-    recreate_database()
-    seed.seed(seed.DEMO)
-    demo_queries = page_queries()
-
-    recreate_database()
-    results["machine"] = machine()
-    results["seed_seconds"] = round(timed(seed.seed, scale)[0], 1)
-    city_queries = page_queries()
-    results["queries_per_page"] = {
-        name: {
-            "demo": demo_queries[name],
-            "city": city_queries[name],
-            "equal": demo_queries[name] == city_queries[name],
-            "goal": GOALS["queries_per_page"],
+        recreate_database(f"{run_prefix}-{scale.name}")
+        results["machine"] = machine()
+        results["seed_seconds"] = round(timed(seed.seed, scale)[0], 1)
+        results["seeded"] = seed.counts(scale)
+        city_queries = page_queries(f"{run_prefix}-{scale.name}")
+        results["queries_per_page"] = {
+            name: {
+                "demo": demo_queries[name]["served"],
+                "city": city_queries[name]["served"],
+                "demo_uncached": demo_queries[name]["uncached"],
+                "city_uncached": city_queries[name]["uncached"],
+                "equal": demo_queries[name] == city_queries[name],
+            }
+            for name in city_queries
         }
-        for name in city_queries
-    }
-    with tempfile.TemporaryDirectory() as workdir:
-        results["roster_import"] = measure_roster(Path(workdir))
-    results["sweep"] = {"10%": measure_sweep(10), "100%": measure_sweep(1)}
-    results["pages"] = measure_pages(seconds)
+        with tempfile.TemporaryDirectory() as workdir:
+            results["roster_import"] = measure_roster(Path(workdir), args.repeats)
+        results["sweep"] = {"10%": measure_sweep(10, args.repeats), "100%": measure_sweep(1, args.repeats)}
+        results["pages"] = measure_pages(seconds)
+    finally:
+        forget_cached(run_prefix)
+        if args.drop_after:
+            drop_database()
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results, args.output)
-    if args.drop_after:
-        drop_database()
     return results
-
-
-def drop_database():
-    from django.conf import settings
-    from django.db import connections
-
-    db = settings.DATABASES["default"]
-    connections.close_all()
-    admin = _server_connection()
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
-    admin.close()
 
 
 def print_table(results, output):
@@ -556,7 +698,9 @@ def print_table(results, output):
     scale = results["scale"]
     print(
         f"\nBenchmark at {scale['name']} scale ({scale['employees']:,} employees, {scale['grants']:,} grants, "
-        f"{scale['audit_events']:,} audit events), seeded in {results['seed_seconds']} s"
+        f"{scale['audit_events']:,} audit events), seeded in {results['seed_seconds']} s; the roster import and "
+        "the sweep are each the best of "
+        f"{len(results['roster_import']['runs']['seconds'])} runs"
     )
     roster = results["roster_import"]
     print("Roster import")
@@ -567,12 +711,14 @@ def print_table(results, output):
         roster["ratio"] <= GOALS["roster_ratio"],
     )
     line("  ratio", f"{roster['ratio']}×")
-    line("  peak RSS growth / peak RSS", f"{roster['peak_rss_growth_mb']} / {roster['peak_rss_mb']} MB")
+    line("  import's memory / its process's peak RSS", f"+{roster['peak_rss_growth_mb']} / {roster['peak_rss_mb']} MB")
     line(
-        "  same file again: rows changed, events",
-        f"{roster['second_import_rows_changed']}, {roster['second_import_audit_events']}",
+        "  same file again: rows written, events",
+        f"{roster['second_import_rows_written']}, {roster['second_import_audit_events']}",
         "0, 0",
-        roster["second_import_rows_changed"] == 0 and roster["second_import_audit_events"] == 0,
+        not roster["second_import_changed"]
+        and roster["second_import_rows_written"] == 0
+        and roster["second_import_audit_events"] == 0,
     )
     print("Stale-access sweep")
     for label, sweep in results["sweep"].items():
@@ -601,13 +747,13 @@ def print_table(results, output):
         line("  p50 / p95 latency", f"{page['p50_ms']:.1f} / {page['p95_ms']:.1f} ms")
     for name, floor in pages["floors"].items():
         line(f"(floor) {name}", f"{floor['ratio']}× ({floor['rps']:.0f}/s)")
-    print("Queries per page (demo size / City scale)")
+    print(f"Queries per page, served (uncached): demo size / {scale['name']} scale")
     for name, counts in results["queries_per_page"].items():
         line(
             name,
-            f"{counts['demo']} / {counts['city']}",
+            f"{counts['demo']} ({counts['demo_uncached']}) / {counts['city']} ({counts['city_uncached']})",
             f"≤ {GOALS['queries_per_page']}, equal",
-            counts["equal"] and counts["city"] <= GOALS["queries_per_page"],
+            counts["equal"] and max(counts["city"], counts["city_uncached"]) <= GOALS["queries_per_page"],
         )
     print(f"\nWritten to {output} ({results['total_seconds']} s in all)")
 

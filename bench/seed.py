@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from accounts.models import ProviderGrant, SocialAccount
-from governance.models import Employee
+from governance.models import AuditEvent, BusinessUnit, Employee
 from governance.services import refresh_management_paths
 from requests.models import GovernanceRequest
 
@@ -130,11 +130,29 @@ def seed(scale: Scale):
     _grants(scale)
     _requests(scale)
     _audit(scale)
-    for model in (Employee, SocialAccount, ProviderGrant, GovernanceRequest):
+    for model in (BusinessUnit, Employee, SocialAccount, ProviderGrant, GovernanceRequest):
         table = model._meta.db_table
         run(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-    run("SELECT setval(pg_get_serial_sequence('governance_businessunit', 'id'), %s)", [units])
     run("ANALYZE")
+
+
+def counts(scale: Scale):
+    """What the database holds, in the terms of `Scale`: the run records it next to the sizes it
+    asked for, so a seed that writes less than it says cannot go unnoticed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT (SELECT count(*) FROM {Employee._meta.db_table}),
+                      (SELECT count(*) FROM {BusinessUnit._meta.db_table}),
+                      (SELECT count(*) FROM {SocialAccount._meta.db_table}),
+                      (SELECT count(*) FROM {ProviderGrant._meta.db_table}),
+                      (SELECT count(*) FROM {GovernanceRequest._meta.db_table}),
+                      (SELECT count(*) FROM {AuditEvent._meta.db_table}),
+                      (SELECT count(*) FROM {Employee._meta.db_table} WHERE manager_id = %s)""",
+            [scale.bench_manager],
+        )
+        values = cursor.fetchone()
+    names = ("employees", "units", "accounts", "grants", "requests", "audit_events", "team")
+    return dict(zip(names, values, strict=True))
 
 
 def _users(scale):
@@ -233,17 +251,20 @@ def _requests(scale):
         "withdrawn",
     ]
     status_case = " ".join(f"WHEN {k} THEN '{status}'" for k, status in enumerate(statuses))
+    # The kind follows i % 10 and the state (an index into `statuses`) moves on by one every ten
+    # requests, so every kind is found in every state, even among the demo size's thirty.
     run(
         f"""
         INSERT INTO requests_governancerequest (id, kind, status, title, requester_id, requester_employee_id,
             business_unit_id, created_at, updated_at, submitted_at, decided_at, decided_by_id, decision_note)
         SELECT i, CASE WHEN i %% 10 < 4 THEN 'account' WHEN i %% 10 < 7 THEN 'decommission' ELSE 'provider_access' END,
-            CASE i %% 10 {status_case} END, 'Request ' || i, e.user_id, e.id, e.business_unit_id,
+            CASE s {status_case} END, 'Request ' || i, e.user_id, e.id, e.business_unit_id,
             now() - (i %% 700) * interval '1 day', now() - (i %% 700) * interval '1 day',
-            CASE WHEN i %% 10 = 7 THEN NULL ELSE now() - (i %% 700) * interval '1 day' + interval '1 hour' END,
-            CASE WHEN i %% 10 IN (2, 3, 4, 5, 6) THEN now() - (i %% 700) * interval '1 day' + interval '3 days' END,
+            CASE WHEN s = 7 THEN NULL ELSE now() - (i %% 700) * interval '1 day' + interval '1 hour' END,
+            CASE WHEN s IN (2, 3, 4, 5, 6) THEN now() - (i %% 700) * interval '1 day' + interval '3 days' END,
             NULL, ''
-        FROM generate_series(1, %(requests)s) AS i JOIN governance_employee e ON e.id = 1 + i %% %(users)s
+        FROM (SELECT i, (i + i / 10) %% 10 AS s FROM generate_series(1, %(requests)s) AS i) AS numbered
+        JOIN governance_employee e ON e.id = 1 + i %% %(users)s
         """,
         {"requests": scale.requests, "users": scale.users},
     )
