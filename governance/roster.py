@@ -3,10 +3,14 @@
 This module only reads and checks; `services.import_hr_roster` applies a roster that passed.
 """
 
+import contextlib
 import csv
+import gc
 import io
+import operator
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -60,8 +64,7 @@ MAX_LENGTHS = {
 }
 
 
-@dataclass(frozen=True)
-class RosterRow:
+class RosterRow(NamedTuple):
     line: int
     employee_number: str
     first_name: str
@@ -118,10 +121,46 @@ def parse_roster(data: bytes) -> list[RosterRow]:
     Checks here need only the file: encoding, header, ragged rows, required values, lengths,
     emails, statuses, duplicate employee numbers and business units named two ways. Managers
     and cycles are checked against the directory by `check_managers`.
+
+    A nightly roster has 100,000 rows and nearly always no error: it is first checked a column
+    at a time (`_clean_rows`, loops in C). Only a file that fails that check is read again row
+    by row, which finds every error with its line and column.
     """
     text = _decode_lines(data)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    errors = []
+    reader = _reader(text)
+    header = _header(reader)
+    with bulk_allocation():
+        try:
+            records = list(reader)
+        except csv.Error:
+            records = None
+        rows = _clean_rows(text, header, records) if records is not None else None
+        if rows is not None:
+            return rows
+        reader = _reader(text)
+        next(reader)
+        return _rows_checked_one_by_one(reader, header)
+
+
+@contextlib.contextmanager
+def bulk_allocation():
+    """Python's cyclic garbage collector paused while a roster's rows are built: the hundreds of
+    thousands of strings and tuples of one file hold no reference cycles, and the collector's
+    passes over them would otherwise double the time of an import."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _reader(text):
+    return csv.reader(io.StringIO(text, newline=""), strict=True)
+
+
+def _header(reader):
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -129,6 +168,7 @@ def parse_roster(data: bytes) -> list[RosterRow]:
     if header is None:
         raise RosterInvalid([RosterError(1, "", "the file is empty; expected a header line")])
     header = [name.strip() for name in header]
+    errors = []
     missing = [name for name in COLUMNS if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     duplicated = sorted({name for name in header if header.count(name) > 1})
@@ -140,7 +180,50 @@ def parse_roster(data: bytes) -> list[RosterRow]:
         errors.append(RosterError(1, "", "repeated column(s): " + ", ".join(duplicated)))
     if errors:
         raise RosterInvalid(errors)
+    return header
 
+
+def _clean_rows(text, header, records):
+    """The rows, if every check of `_rows_checked_one_by_one` would pass; None if any might not
+    (then that function finds the errors). Each check here is as strict as its counterpart or
+    stricter, so a file it accepts is one the row-by-row checks accept, row for row."""
+    physical_lines = text.count("\n") + (not text.endswith("\n"))
+    if len(records) + 1 != physical_lines:
+        return None  # a value spans lines: line numbers need the row-by-row reading
+    lines = range(2, len(records) + 2)
+    if not all(records):  # blank lines are skipped
+        kept = [(line, record) for line, record in zip(lines, records, strict=True) if record]
+        if not kept:
+            return []
+        lines, records = zip(*kept, strict=True)
+    if set(map(len, records)) != {len(header)}:
+        return None
+    by_name = dict(zip(header, zip(*records, strict=True), strict=True))
+    for values in by_name.values():
+        if any(map(operator.ne, values, map(str.strip, values))):
+            return None  # spaces around a value: stripped one by one
+    if any("" in by_name[column] for column in REQUIRED):
+        return None
+    if any(max(map(len, by_name[column])) > limit for column, limit in MAX_LENGTHS.items()):
+        return None
+    if not all(map(_PLAIN_EMAIL.fullmatch, by_name["email"])):
+        return None
+    statuses = tuple(map(str.lower, by_name["employment_status"]))
+    numbers, managers = by_name["employee_number"], by_name["manager_employee_number"]
+    codes, names = by_name["business_unit_code"], by_name["business_unit_name"]
+    if (
+        not set(statuses) <= STATUSES
+        or len(set(numbers)) != len(numbers)
+        or any(map(operator.eq, managers, numbers))
+        or len(set(zip(codes, names, strict=True))) != len(set(codes))
+    ):
+        return None
+    by_name["employment_status"] = statuses
+    return list(map(RosterRow._make, zip(lines, *(by_name[name] for name in COLUMNS), strict=True)))
+
+
+def _rows_checked_one_by_one(reader, header):
+    errors = []
     rows = []
     first_line_of = {}
     unit_names = {}
@@ -221,12 +304,17 @@ def check_managers(rows: list[RosterRow], existing_managers: dict[str, str | Non
     `existing_managers` maps every employee number in the directory to their manager's number.
     In a full import the file is the whole organisation, so managers must be in the file; in a
     partial import they may also be employees already in the directory.
+
+    The directory has no cycle (every write checks), so a cycle after the import must pass
+    through a reporting line the file changes: only those are walked.
     """
     errors = []
     in_file = {row.employee_number: row for row in rows}
+    known = in_file.keys() if full else in_file.keys() | existing_managers.keys()
+    unknown = {row.manager_employee_number for row in rows} - known - {""}
     for row in rows:
         manager = row.manager_employee_number
-        if manager and manager not in in_file and (full or manager not in existing_managers):
+        if manager in unknown:
             where = "in this file" if full else "in this file or in the directory"
             errors.append(RosterError(row.line, "manager_employee_number", f"manager {manager} is not {where}"))
     if errors:
@@ -235,9 +323,15 @@ def check_managers(rows: list[RosterRow], existing_managers: dict[str, str | Non
     # The organisation after the import: the file's rows override the directory.
     manager_of = {} if full else dict(existing_managers)
     manager_of.update({row.employee_number: row.manager_employee_number or None for row in rows})
+    moved = [
+        row
+        for row in rows
+        if row.employee_number not in existing_managers
+        or existing_managers[row.employee_number] != manager_of[row.employee_number]
+    ]
     state = {}  # number -> 1 while being walked, 2 when known to reach the top
     reported = set()
-    for row in rows:
+    for row in moved:
         path = []
         number = row.employee_number
         while number is not None and state.get(number) is None:

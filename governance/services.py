@@ -34,7 +34,7 @@ from .models import (
     StandardsVersion,
     User,
 )
-from .roster import RosterInvalid, check_managers
+from .roster import RosterInvalid, bulk_allocation, check_managers
 
 
 class WorkflowError(Exception):
@@ -294,58 +294,33 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
     result = RosterImportResult()
     label = actor_label_for(acting_user, default="HR roster import" + (f" ({source})" if source else ""))
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), bulk_allocation():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROSTER_LOCK])
-        existing = {
-            row[1]: row
-            for row in Employee.objects.values_list(
-                "id",
-                "employee_number",
-                "first_name",
-                "last_name",
-                "email",
-                "job_title",
-                "business_unit_id",
-                "manager_id",
-                "employment_status",
-                "in_hr_roster",
-                "role_changed_at",
-            )
-        }
-        number_of = {row[0]: number for number, row in existing.items()}
-        errors = check_managers(rows, {n: number_of.get(r[7]) for n, r in existing.items()}, full=full)
+        # Each employee as the file would show them: number, then _COMPARED values, then id
+        # and whether they are in the roster.
+        existing = {row[0]: row for row in _directory_as_roster()}
+        errors = check_managers(rows, {number: row[6] or None for number, row in existing.items()}, full=full)
         if errors:
             raise RosterInvalid(errors)
 
-        unit_ids, unit_events = _upsert_business_units(rows, result, label, now)
-        code_of = {unit_id: code for code, unit_id in unit_ids.items()}
+        unit_events = _upsert_business_units(rows, result, label, now)
 
-        # Compare in Python (one pass, no query); write every new or changed row with a few
-        # statements over a staging table, whatever the number of rows.
+        # Compare in Python (one pass over tuples, no query); write every new or changed row
+        # with a few statements over a staging table, whatever the number of rows.
         staged = []
         for row in rows:
-            after = _roster_values(row)
             current = existing.get(row.employee_number)
             if current is None:
-                staged.append(_staged(row, "employee.created", diff({}, after), role_changed=False))
+                staged.append(_staged(row, "employee.created", diff({}, _roster_values(row)), role_changed=False))
                 continue
-            (pk, _number, first, last, email, title, unit_id, manager_id, status, in_roster, _changed_at) = current
-            before = {
-                "first_name": first,
-                "last_name": last,
-                "email": email,
-                "job_title": title,
-                "business_unit": code_of.get(unit_id),
-                "manager": number_of.get(manager_id),
-                "employment_status": status,
-                "in_hr_roster": in_roster,
-            }
-            if before == after:
+            if current[9] and current[1:8] == (*row[2:7], *row[8:10]):
                 result.unchanged += 1
                 continue
-            changes = diff(before, after)
+            pk = current[8]
+            before = dict(zip(_COMPARED, (*current[1:6], current[6] or None, current[7]), strict=True))
+            changes = diff({**before, "in_hr_roster": bool(current[9])}, _roster_values(row))
             result.updated += 1
             result.manager_changes += "manager" in changes
             role_changed = any(name in changes for name in ROLE_FIELDS)
@@ -368,7 +343,7 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
         if full:
             in_file = {row.employee_number for row in rows}
             missing = [row for number, row in existing.items() if row[9] and number not in in_file]
-            result.left_roster_ids = [row[0] for row in missing]
+            result.left_roster_ids = [row[8] for row in missing]
             Employee.objects.filter(pk__in=result.left_roster_ids).update(
                 in_hr_roster=False, roster_missing_since=now, updated_at=now
             )
@@ -376,8 +351,8 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                 events.append(
                     _roster_event(
                         "employee.left_roster",
-                        row[0],
-                        f"{row[2]} {row[3]} ({row[1]})",
+                        row[8],
+                        f"{row[1]} {row[2]} ({row[0]})",
                         employee_type,
                         label,
                         now,
@@ -529,6 +504,25 @@ def _apply_staged(staged, *, now, acting_user, label):
     return created
 
 
+#: What the roster says of an employee, in the order of RosterRow's fields after the number
+#: (business_unit_name aside): what an import compares.
+_COMPARED = ("first_name", "last_name", "email", "job_title", "business_unit", "manager", "employment_status")
+
+
+def _directory_as_roster():
+    """Every employee as (number, *_COMPARED as the file writes them, id, in_hr_roster): one
+    query, compared with the file's rows as tuples."""
+    employee, unit = Employee._meta.db_table, BusinessUnit._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.employee_number, e.first_name, e.last_name, e.email, e.job_title, b.code, "
+            "COALESCE(m.employee_number, ''), e.employment_status, e.id, e.in_hr_roster "
+            f"FROM {employee} e JOIN {unit} b ON b.id = e.business_unit_id "
+            f"LEFT JOIN {employee} m ON m.id = e.manager_id"
+        )
+        return cursor.fetchall()
+
+
 def _roster_values(row):
     return {
         "first_name": row.first_name,
@@ -556,7 +550,7 @@ def _roster_event(verb, pk, target, target_type, label, now, changes):
 
 
 def _upsert_business_units(rows, result, label, now):
-    """Create the file's new business units and rename changed ones; their ids by code."""
+    """Create the file's new business units and rename changed ones; their audit events."""
     names = {row.business_unit_code: row.business_unit_name for row in rows}
     units = {unit.code: unit for unit in BusinessUnit.objects.filter(code__in=names)}
     created = BusinessUnit.objects.bulk_create(
@@ -594,9 +588,7 @@ def _upsert_business_units(rows, result, label, now):
     result.business_units_renamed = len(renamed)
     if created or renamed:
         forget_business_unit_choices()
-    unit_ids = {code: unit.pk for code, unit in units.items()}
-    unit_ids.update({unit.code: unit.pk for unit in created})
-    return unit_ids, events
+    return events
 
 
 def _deactivate_terminated_users(rows, result, label, now):

@@ -4,7 +4,7 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -331,3 +331,116 @@ def test_the_fast_email_check_never_disagrees_with_djangos_validator(value):
     except ValidationError:
         expected = False
     assert is_email(value) is expected
+
+
+# The column-at-a-time check (`_clean_rows`) must accept only files the row-by-row reading
+# accepts, and read them to the very same rows.
+_VALUE = st.sampled_from(["", " ", "E1", "E2", "E1 ", "PKS", "Parks", "parks", "a@calgary.ca", "a b@c.ca", "x" * 201])
+_STATUS = st.sampled_from(["active", "Active", " leave", "TERMINATED", "retired", ""])
+_MESSY_ROW = st.tuples(_VALUE, _VALUE, _VALUE, _VALUE, _VALUE, _VALUE, _VALUE, _VALUE, _STATUS)
+_CLEAN_ROW = st.builds(
+    lambda number, unit, manager, status: (number, "Ann", "Lee", "ann.lee@calgary.ca", "Lead", *unit, manager, status),
+    st.sampled_from([f"E{n}" for n in range(12)]),
+    st.sampled_from([("PKS", "Parks"), ("TRN", "Transit, Calgary")]),
+    st.sampled_from(["", "E1", "E2"]),
+    st.sampled_from(["active", "Leave", "TERMINATED"]),
+)
+_ROW = st.one_of(_CLEAN_ROW, _CLEAN_ROW, _MESSY_ROW)
+_LINE_ENDING = st.sampled_from(["\n", "\r\n"])
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.one_of(_ROW, st.just(())), max_size=6),
+    ending=_LINE_ENDING,
+    quote_all=st.booleans(),
+)
+def test_the_fast_reading_agrees_with_the_row_by_row_reading(rows, ending, quote_all):
+    import csv
+    import io
+
+    from governance import roster
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=ending, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(row)
+    text = buffer.getvalue()
+    reader = roster._reader(text)
+    header = roster._header(reader)
+    fast = roster._clean_rows(text, header, list(reader))
+    try:
+        reader = roster._reader(text)
+        next(reader)
+        slow = roster._rows_checked_one_by_one(reader, header)
+    except RosterInvalid:
+        slow = "invalid"
+    if fast is not None:
+        event("read a column at a time")
+        assert fast == slow
+    assert (parse_roster(text.encode()) if slow != "invalid" else "invalid") == slow
+
+
+def test_a_clean_file_is_read_a_column_at_a_time_with_its_line_numbers():
+    from governance import roster
+
+    text = GOOD.replace("E3101,", "\nE3101,")  # a blank line before Jordan
+    reader = roster._reader(text)
+    header = roster._header(reader)
+    rows = roster._clean_rows(text, header, list(reader))
+    assert rows is not None
+    assert [(row.line, row.employee_number) for row in rows] == [
+        (2, "E1000"),
+        (3, "E1003"),
+        (4, "E2002"),
+        (6, "E3101"),
+        (7, "E3102"),
+    ]
+
+
+def _cycles_by_walking_everyone(rows, existing_managers, full):
+    """The plain way to find every management cycle after an import: follow every employee's
+    line up (what check_managers does for the reporting lines a file changes)."""
+    manager_of = {} if full else dict(existing_managers)
+    manager_of.update({row.employee_number: row.manager_employee_number or None for row in rows})
+    cycles = set()
+    for start in manager_of:
+        seen, number = [], start
+        while number is not None and number not in seen:
+            seen.append(number)
+            number = manager_of.get(number)
+        if number is not None:
+            cycles.add(frozenset(seen[seen.index(number) :]))
+    return cycles
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    directory=st.lists(st.integers(min_value=0, max_value=7), min_size=1, max_size=8),
+    moves=st.lists(st.tuples(st.integers(0, 9), st.integers(-1, 9)), max_size=6),
+    full=st.booleans(),
+)
+def test_cycles_are_found_by_walking_only_the_changed_lines(directory, moves, full):
+    from governance.roster import RosterRow, check_managers
+
+    # An existing directory with no cycle: each employee's manager comes before them.
+    existing = {f"E{i}": (f"E{m}" if i and m < i else None) for i, m in enumerate(directory)}
+    file_managers = dict(existing) if full else {}
+    for who, manager in moves:
+        file_managers[f"E{who}"] = f"E{manager}" if manager >= 0 and manager != who else None
+    unknown = [manager for manager in file_managers.values() if manager and manager not in file_managers]
+    while unknown:  # every manager named is somebody: in the file, as the directory has them
+        number = unknown.pop()
+        file_managers[number] = existing.get(number)
+        if file_managers[number] and file_managers[number] not in file_managers:
+            unknown.append(file_managers[number])
+    rows = [
+        RosterRow(line, number, "A", "B", "a@b.ca", "", "PKS", "Parks", manager or "", "active")
+        for line, (number, manager) in enumerate(sorted(file_managers.items()), start=2)
+    ]
+    errors = check_managers(rows, existing, full=full)
+    found = {frozenset(error.message.removeprefix("management cycle: ").split(" → ")) for error in errors}
+    expected = _cycles_by_walking_everyone(rows, existing, full)
+    event(f"{len(expected)} cycle(s)")
+    assert found == expected
