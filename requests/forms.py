@@ -1,28 +1,23 @@
-"""The request forms. Each may be saved as a draft with gaps, and is checked in full on submit."""
+"""The request forms. Each may be saved as a draft with gaps; on submit it is held to
+`services.submission_problems`, the one statement of what a request needs before it is sent."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.utils import timezone
 
-from accounts.models import AccessLevel, Platform, SocialAccount
-from accounts.normalization import NotAnAccountAddress, normalize
-from governance.forms import EmployeeField, EmployeeListField
+from accounts.models import AccessLevel, Platform
+from governance.forms import BusinessUnitFilter, EmployeeField, EmployeeListField
 from governance.models import EmploymentStatus
 
-from .models import ACCOUNT_REQUEST_FIELDS, REQUIRED_TO_SUBMIT, AccountRequest, RequestKind
-
-NEEDED = "Needed before you can submit."
-#: Platforms where a handle alone does not say where the account is.
-ADDRESS_REQUIRED = {Platform.MASTODON, Platform.OTHER}
+from . import services
+from .models import ACCOUNT_REQUEST_FIELDS, REQUIRED_TO_SUBMIT, AccountRequest, Action, RequestKind, RequestStatus
 
 
 class DraftOrSubmitMixin:
-    """Drafts keep gaps; submitting needs every field in `required_to_submit`."""
+    """Drafts keep gaps; submitting shows each of the service's submission problems next to
+    its field."""
 
-    required_to_submit = ()
-    #: A message for a field whose generic "needed" would not say enough.
-    needed_messages = {}
+    kind = None
 
     def __init__(self, *args, submitting=False, **kwargs):
         self.submitting = submitting
@@ -30,7 +25,7 @@ class DraftOrSubmitMixin:
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        for name in self.required_to_submit:
+        for name in REQUIRED_TO_SUBMIT[self.kind]:
             field = self.fields[name]
             field.widget.attrs["aria-required"] = "true"
             field.label_suffix = ""
@@ -39,10 +34,15 @@ class DraftOrSubmitMixin:
     def clean(self):
         cleaned = super().clean()
         if self.submitting:
-            for name in self.required_to_submit:
-                if name not in self.errors and cleaned.get(name) in (None, "", [], False):
-                    self.add_error(name, self.needed_messages.get(name, NEEDED))
+            self.add_problems(services.submission_problems(self.kind, cleaned))
         return cleaned
+
+    def add_problems(self, problems):
+        """Attach the service's problems to their fields (a field that did not even validate
+        keeps its own error)."""
+        for name, message in problems.items():
+            if name not in self.errors:
+                self.add_error(name, message)
 
 
 class AccountRequestForm(DraftOrSubmitMixin, forms.ModelForm):
@@ -60,20 +60,18 @@ class AccountRequestForm(DraftOrSubmitMixin, forms.ModelForm):
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="Leave empty for a new account. Needed for Mastodon and other platforms.",
+        help_text="Leave empty for a new account.",
     )
     backup_provider = EmployeeField(
         label="Backup provider", required=False, help_text="Someone who can take over when a provider is away."
     )
 
-    required_to_submit = (*REQUIRED_TO_SUBMIT[RequestKind.ACCOUNT], "providers")
-    needed_messages = {"read_standards": "Confirm that you have read the Social Media Standards for City Employees."}
+    kind = RequestKind.ACCOUNT
 
     class Meta:
         model = AccountRequest
         fields = [*ACCOUNT_REQUEST_FIELDS, "providers"]
         labels = {
-            "proposed_url": "Address, if the account already exists",
             "business_need": "Business need",
             "content_topics": "Topics you will post about",
             "posting_frequency": "How often you will post",
@@ -83,7 +81,6 @@ class AccountRequestForm(DraftOrSubmitMixin, forms.ModelForm):
             "platform": "Where the account will be.",
             "proposed_name": "The name people will see, such as Calgary Parks.",
             "proposed_handle": "Such as @yycparks. Check that it is free on the platform.",
-            "proposed_url": "Leave empty for a new account. Needed for Mastodon and other platforms.",
             "listed_in_directory": "Listed accounts appear in the public directory, so citizens can check they "
             "are official.",
             "business_need": "What need does this account meet that existing City channels do not?",
@@ -134,26 +131,8 @@ class AccountRequestForm(DraftOrSubmitMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        platform, handle, url = cleaned.get("platform"), cleaned.get("proposed_handle"), cleaned.get("proposed_url")
-        address = url or handle
-        if platform and address:
-            try:
-                key = normalize(address, platform)
-            except NotAnAccountAddress as error:
-                self.add_error("proposed_url" if url else "proposed_handle", str(error))
-            else:
-                existing = SocialAccount.objects.filter(platform=key.platform, normalized_url=key.key).first()
-                if existing:
-                    self.add_error(
-                        "proposed_url" if url else "proposed_handle",
-                        f"This account is already registered: {existing.display_name}. "
-                        "Ask its accountable manager about joining it instead.",
-                    )
-        if self.submitting and platform in ADDRESS_REQUIRED and not url and "proposed_url" not in self.errors:
-            self.add_error("proposed_url", "Give the account's address: on this platform a handle alone is not enough.")
-        launch = cleaned.get("launch_date")
-        if self.submitting and launch and launch < timezone.localdate():
-            self.add_error("launch_date", "Choose a date that is not in the past.")
+        if not self.submitting:  # on submit, the submission problems include these
+            self.add_problems(services.address_problems(cleaned))
         providers, backup = cleaned.get("providers") or [], cleaned.get("backup_provider")
         if backup and backup in providers:
             self.add_error("backup_provider", f"{backup.full_name} is already a content provider; name someone else.")
@@ -178,7 +157,7 @@ class DecommissionRequestForm(DraftOrSubmitMixin, forms.Form):
         label="Effective date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    required_to_submit = REQUIRED_TO_SUBMIT[RequestKind.DECOMMISSION]
+    kind = RequestKind.DECOMMISSION
 
 
 class ProviderAccessRequestForm(DraftOrSubmitMixin, forms.Form):
@@ -191,7 +170,7 @@ class ProviderAccessRequestForm(DraftOrSubmitMixin, forms.Form):
         help_text="Their role on this account, and how it is part of their job.",
     )
 
-    required_to_submit = REQUIRED_TO_SUBMIT[RequestKind.PROVIDER_ACCESS]
+    kind = RequestKind.PROVIDER_ACCESS
 
     def __init__(self, *args, may_propose=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,10 +188,86 @@ class ProviderAccessRequestForm(DraftOrSubmitMixin, forms.Form):
 
 
 class NoteForm(forms.Form):
-    """The note that goes with a workflow action."""
+    """The note that goes with a workflow action. Each action's form on a request's page has
+    its own label and element ids; the field's name is `note` for all."""
 
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
+    LABELS = {
+        Action.SUBMIT: "Note (optional)",
+        Action.APPROVE: "Approval note (optional)",
+        Action.REJECT: "Reason for rejecting",
+        Action.RETURN: "What should the requester change?",
+        Action.WITHDRAW: "Why withdraw (optional)",
+    }
+    #: The services refuse these actions without a note; the browser says so before sending.
+    NOTE_EXPECTED = (Action.REJECT, Action.RETURN)
+
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, auto_id=f"{action}-%s", **kwargs)
+        self.action = action
+        field = self.fields["note"]
+        field.label = self.LABELS[action]
+        if action in self.NOTE_EXPECTED:
+            field.widget.attrs["required"] = True
+        if action == Action.RETURN:
+            field.widget.attrs["rows"] = 3
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    body = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Write a comment first."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="comment-%s", **kwargs)
+
+
+#: The review queue's status filter: what waits for a decision unless another status is asked
+#: for; "any" is every request submitted at least once.
+ANY_STATUS = "any"
+
+
+class QueueFilterForm(forms.Form):
+    """The review queue's filters, always bound to the query string: with no status given it
+    filters to what waits for a decision, and its menu says so on every page."""
+
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *RequestKind.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[
+            (RequestStatus.SUBMITTED, "Waiting for a decision"),
+            (ANY_STATUS, "Any status once submitted"),
+            *[c for c in RequestStatus.choices if c[0] not in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)],
+        ],
+        required=False,
+    )
+    business_unit = BusinessUnitFilter()
+    older_than = forms.TypedChoiceField(
+        label="Waiting for",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "Any time"), ("3", "More than 3 days"), ("7", "More than a week"), ("30", "More than 30 days")],
+    )
+
+    def __init__(self, query):
+        data = query.copy()
+        if not data.get("status"):
+            data["status"] = RequestStatus.SUBMITTED
+        super().__init__(data)
+
+    def filters(self):
+        """The queue selector's arguments. A value that does not validate is left out (the
+        menu then shows its first option, which is what applies)."""
+        self.is_valid()
+        cleaned = self.cleaned_data
+        status = cleaned.get("status") or RequestStatus.SUBMITTED
+        return {
+            "kind": cleaned.get("kind") or "",
+            "status": "" if status == ANY_STATUS else status,
+            "business_unit": cleaned.get("business_unit") or "",
+            "older_than_days": cleaned.get("older_than"),
+        }

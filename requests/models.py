@@ -47,6 +47,9 @@ TRANSITIONS = {
 #: The requester may edit the form only while it is with them.
 EDITABLE_STATUSES = (RequestStatus.DRAFT, RequestStatus.CHANGES_REQUESTED)
 OPEN_STATUSES = (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.CHANGES_REQUESTED)
+#: Submitted and not yet decided or withdrawn: with the communications team or, for changes,
+#: back with the requester.
+UNDER_REVIEW_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.CHANGES_REQUESTED)
 DECIDED_STATUSES = (RequestStatus.APPROVED, RequestStatus.REJECTED)
 
 
@@ -89,14 +92,7 @@ class GovernanceRequest(models.Model):
     @property
     def detail(self):
         """The kind-specific form (AccountRequest, DecommissionRequest or ProviderAccessRequest)."""
-        return getattr(
-            self,
-            {
-                RequestKind.ACCOUNT: "accountrequest",
-                RequestKind.DECOMMISSION: "decommissionrequest",
-                RequestKind.PROVIDER_ACCESS: "provideraccessrequest",
-            }[self.kind],
-        )
+        return getattr(self, KIND_MODELS[self.kind]._meta.model_name)
 
     @property
     def is_editable(self):
@@ -111,7 +107,8 @@ class GovernanceRequest(models.Model):
 
 
 #: The fields of each kind's form, and which of them must be filled in before it is submitted
-#: (a new account also needs at least one named content provider).
+#: (a new account also needs at least one named content provider: `providers`, its
+#: many-to-many field).
 ACCOUNT_REQUEST_FIELDS = (
     "platform",
     "proposed_name",
@@ -134,9 +131,15 @@ ACCOUNT_REQUEST_FIELDS = (
 )
 DECOMMISSION_FIELDS = ("reason", "archive_plan", "farewell_message", "effective_date")
 PROVIDER_ACCESS_FIELDS = ("access_level", "justification")
+FORM_FIELDS = {
+    RequestKind.ACCOUNT: ACCOUNT_REQUEST_FIELDS,
+    RequestKind.DECOMMISSION: DECOMMISSION_FIELDS,
+    RequestKind.PROVIDER_ACCESS: PROVIDER_ACCESS_FIELDS,
+}
 REQUIRED_TO_SUBMIT = {
-    RequestKind.ACCOUNT: tuple(
-        name for name in ACCOUNT_REQUEST_FIELDS if name not in ("proposed_url", "listed_in_directory")
+    RequestKind.ACCOUNT: (
+        *(name for name in ACCOUNT_REQUEST_FIELDS if name not in ("proposed_url", "listed_in_directory")),
+        "providers",
     ),
     RequestKind.DECOMMISSION: DECOMMISSION_FIELDS,
     RequestKind.PROVIDER_ACCESS: ("justification",),
@@ -206,6 +209,14 @@ class ProviderAccessRequest(GovernanceRequest):
     created_grant = models.OneToOneField(
         ProviderGrant, null=True, blank=True, on_delete=models.PROTECT, related_name="origin_request"
     )
+
+
+#: Each kind's own table, below the shared one.
+KIND_MODELS = {
+    RequestKind.ACCOUNT: AccountRequest,
+    RequestKind.DECOMMISSION: DecommissionRequest,
+    RequestKind.PROVIDER_ACCESS: ProviderAccessRequest,
+}
 
 
 class RequestComment(models.Model):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from governance.permissions import employee_of, is_auditor, is_csc, is_director
 
-from .models import AccountRequest, DecommissionRequest, GovernanceRequest, ProviderAccessRequest, RequestKind
+from .models import KIND_MODELS, GovernanceRequest, RequestKind
 
 
 def requests_visible_to(user):
@@ -31,19 +31,17 @@ def get_request_for_user(user, pk):
     )
     # The kind's own form, with what its page shows, in a second short query (one query joining
     # every kind's tables would cost more to plan than to run).
-    kind_model, related = _KIND_DETAIL[governance_request.kind]
-    detail = kind_model.objects.select_related(*related).get(pk=governance_request.pk)
+    kind_model = KIND_MODELS[governance_request.kind]
+    detail = kind_model.objects.select_related(*_PAGE_RELATED[governance_request.kind]).get(pk=governance_request.pk)
     setattr(governance_request, kind_model._meta.model_name, detail)
     return governance_request
 
 
-_KIND_DETAIL = {
-    RequestKind.ACCOUNT: (AccountRequest, ("backup_provider", "created_account", "decided_by__employee")),
-    RequestKind.DECOMMISSION: (DecommissionRequest, ("account", "decided_by__employee")),
-    RequestKind.PROVIDER_ACCESS: (
-        ProviderAccessRequest,
-        ("account", "employee", "created_grant", "decided_by__employee"),
-    ),
+#: What a request's page shows of each kind's form.
+_PAGE_RELATED = {
+    RequestKind.ACCOUNT: ("backup_provider", "created_account", "decided_by__employee"),
+    RequestKind.DECOMMISSION: ("account", "decided_by__employee"),
+    RequestKind.PROVIDER_ACCESS: ("account", "employee", "created_grant", "decided_by__employee"),
 }
 
 
@@ -52,14 +50,24 @@ def is_requester(user, governance_request):
     return governance_request.requester_id == user.pk
 
 
+@rules.predicate
+def is_its_subject(user, governance_request):
+    """The employee a provider-access request would designate."""
+    if governance_request.kind != RequestKind.PROVIDER_ACCESS:
+        return False
+    me = employee_of(user)
+    return me is not None and governance_request.detail.employee_id == me.pk
+
+
 #: The requester edits, submits and withdraws; the workflow table decides when.
 can_edit = is_requester
 can_submit = is_requester
 can_withdraw = is_requester
 #: Triage: the communications team returns a request for changes (not their own).
 can_return = is_csc & ~is_requester
-#: Only the Director decides, and nobody decides their own request.
-can_decide = is_director & ~is_requester
+#: Only the Director decides, and nobody decides their own request: neither one they filed nor
+#: one that would designate them as a provider.
+can_decide = is_director & ~is_requester & ~is_its_subject
 #: The thread: the requester and the communications team.
 can_comment = is_requester | is_csc
 

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as registry
-from accounts.models import AccessLevel, AccountStatus
+from accounts.models import AccessLevel, AccountStatus, SocialAccount
+from accounts.normalization import NotAnAccountAddress, normalize
 from governance.permissions import employee_of
 from governance.selectors import directors
 from governance.services import WorkflowError, diff, display_name, notify, record_event
@@ -20,9 +21,11 @@ from .models import (
     ACCOUNT_REQUEST_FIELDS,
     DECIDED_STATUSES,
     DECOMMISSION_FIELDS,
+    FORM_FIELDS,
+    KIND_MODELS,
     OPEN_STATUSES,
-    PROVIDER_ACCESS_FIELDS,
     REQUIRED_TO_SUBMIT,
+    UNDER_REVIEW_STATUSES,
     AccountRequest,
     Action,
     DecommissionRequest,
@@ -34,20 +37,86 @@ from .models import (
     next_status,
 )
 
+# --- the rules of submission ------------------------------------------------------------------------
 
-def submission_problems(detail):
-    """What must be completed before this request can be submitted (empty when complete)."""
-    problems = [
-        detail._meta.get_field(name).verbose_name
-        for name in REQUIRED_TO_SUBMIT[detail.kind]
-        if getattr(detail, name) in (None, "", False)
-    ]
-    if detail.kind == RequestKind.ACCOUNT:
-        if not detail.providers.exists():
-            problems.append("content providers")
-        if detail.launch_date and detail.launch_date < timezone.localdate():
-            problems.append("a launch date that is not in the past")
+NEEDED = "Needed before you can submit."
+#: What to say about a missing field when "needed" alone would not say enough.
+_NEEDED_MESSAGES = {"read_standards": "Confirm that you have read the Social Media Standards for City Employees."}
+
+
+def submission_problems(kind, values) -> dict[str, str]:
+    """What stops a request of `kind` whose form holds `values` (field name -> value; a new
+    account's `providers` a list) from being submitted: {field name: what to do}, empty when
+    nothing does. The forms show each problem next to its field; `submit_request` refuses
+    while any remain."""
+    problems = {name: _NEEDED_MESSAGES.get(name, NEEDED) for name in REQUIRED_TO_SUBMIT[kind] if not values.get(name)}
+    if kind == RequestKind.ACCOUNT:
+        launch = values.get("launch_date")
+        if launch and launch < timezone.localdate():
+            problems["launch_date"] = "Choose a launch date that is not in the past."
+        problems.update(address_problems(values))
     return problems
+
+
+def address_problems(values) -> dict[str, str]:
+    """Why the account a Social Media Request names cannot be asked for, by field: its address
+    is not one of the chosen platform's, or the account is already registered. Drafts are
+    held to this too."""
+    platform, url, handle = values.get("platform"), values.get("proposed_url"), values.get("proposed_handle")
+    address, field = (url, "proposed_url") if url else (handle, "proposed_handle")
+    if not (platform and address):
+        return {}
+    try:
+        normalize(address, platform)
+    except NotAnAccountAddress as error:
+        return {field: str(error)}
+    existing = registry.find_registered(platform, address)
+    if existing is not None:
+        return {
+            field: f"This account is already registered: {existing.display_name}. "
+            "Ask its accountable manager about joining it instead."
+        }
+    return {}
+
+
+def _form_values(detail):
+    """A saved request's form, as `submission_problems` reads it."""
+    values = {name: getattr(detail, name) for name in FORM_FIELDS[detail.kind]}
+    if detail.kind == RequestKind.ACCOUNT:
+        values["providers"] = list(detail.providers.all())
+    return values
+
+
+def _incomplete(detail, problems):
+    """One message for all of a request's submission problems."""
+    needed = [str(_field_name(detail, name)) for name, message in problems.items() if message == NEEDED]
+    others = [message for message in problems.values() if message != NEEDED]
+    if needed:
+        others.insert(0, "Complete these before submitting: " + ", ".join(needed) + ".")
+    return " ".join(others)
+
+
+def _field_name(detail, name):
+    return detail._meta.get_field(name).verbose_name
+
+
+def decommission_problem(account, *, request_pk=None, resubmitting=False):
+    """Why a decommission request for `account` cannot be filed or submitted now ('' when it
+    can): one may be under review per account at a time, and only for an active account (or,
+    when a request returned for changes is sent again, the account it holds)."""
+    under_review = (
+        DecommissionRequest.objects.filter(account=account, status__in=UNDER_REVIEW_STATUSES)
+        .exclude(pk=request_pk)
+        .order_by("pk")
+        .first()
+    )
+    if under_review is not None:
+        return f"{account.display_name} already has a decommission request under review (#{under_review.pk})."
+    if account.status == AccountStatus.DECOMMISSIONED:
+        return f"{account.display_name} is already decommissioned."
+    if account.status == AccountStatus.DECOMMISSIONING and not resubmitting:
+        return f"{account.display_name} already has a decommission request under review."
+    return ""
 
 
 def _requester_employee(acting_user):
@@ -67,8 +136,8 @@ def _title_for(detail):
     return f"Provider access for {detail.employee.full_name} on {detail.account.display_name}"[:255]
 
 
-def _snapshot(detail, fields):
-    values = {name: getattr(detail, name) for name in fields}
+def _snapshot(detail):
+    values = {name: getattr(detail, name) for name in FORM_FIELDS[detail.kind]}
     if detail.kind == RequestKind.ACCOUNT and detail.pk:
         values["providers"] = sorted(detail.providers.values_list("employee_number", flat=True))
     return values
@@ -98,16 +167,18 @@ def create_account_request(*, acting_user, values, providers) -> AccountRequest:
             verb="request.created",
             target=account_request.governancerequest_ptr,
             acting_user=acting_user,
-            changes=diff({}, _snapshot(account_request, ACCOUNT_REQUEST_FIELDS)),
+            changes=diff({}, _snapshot(account_request)),
         )
     return account_request
 
 
 def create_decommission_request(*, account, acting_user, values) -> DecommissionRequest:
-    """Start a request to decommission an account, as a draft."""
+    """Start a request to decommission an account, as a draft (refused while another is under
+    review, or when the account is not active)."""
     me = _requester_employee(acting_user)
-    if account.status != AccountStatus.ACTIVE:
-        raise WorkflowError(f"{account.display_name} is {account.get_status_display().lower()}.")
+    problem = decommission_problem(SocialAccount.objects.get(pk=account.pk))  # as it is now
+    if problem:
+        raise WorkflowError(problem)
     with transaction.atomic():
         decommission = DecommissionRequest(
             kind=RequestKind.DECOMMISSION,
@@ -124,7 +195,7 @@ def create_decommission_request(*, account, acting_user, values) -> Decommission
             verb="request.created",
             target=decommission.governancerequest_ptr,
             acting_user=acting_user,
-            changes=diff({}, _snapshot(decommission, DECOMMISSION_FIELDS)),
+            changes=diff({}, _snapshot(decommission)),
         )
     return decommission
 
@@ -136,7 +207,7 @@ def create_provider_access_request(
     requester = on_behalf_of or acting_user
     me = _requester_employee(requester)
     if account.status != AccountStatus.ACTIVE:
-        raise WorkflowError(f"{account.display_name} is {account.get_status_display().lower()}.")
+        raise WorkflowError(f"{account.display_name} is not active ({account.get_status_display().lower()}).")
     with transaction.atomic():
         access = ProviderAccessRequest(
             kind=RequestKind.PROVIDER_ACCESS,
@@ -155,7 +226,7 @@ def create_provider_access_request(
             verb="request.created",
             target=access.governancerequest_ptr,
             acting_user=acting_user,
-            changes=diff({}, {**_snapshot(access, PROVIDER_ACCESS_FIELDS), "employee": employee.employee_number}),
+            changes=diff({}, {**_snapshot(access), "employee": employee.employee_number}),
         )
     return access
 
@@ -168,21 +239,16 @@ def update_request(*, governance_request, acting_user, values, providers=None):
             raise PermissionDenied("Only the requester can change this request.")
         if not locked.is_editable:
             raise WorkflowError(f"This request is {locked.get_status_display().lower()} and can no longer be changed.")
-        detail = type(governance_request.detail).objects.get(pk=locked.pk)
-        fields = {
-            RequestKind.ACCOUNT: ACCOUNT_REQUEST_FIELDS,
-            RequestKind.DECOMMISSION: DECOMMISSION_FIELDS,
-            RequestKind.PROVIDER_ACCESS: PROVIDER_ACCESS_FIELDS,
-        }[locked.kind]
-        before = _snapshot(detail, fields)
-        for name in fields:
+        detail = KIND_MODELS[locked.kind].objects.get(pk=locked.pk)
+        before = _snapshot(detail)
+        for name in FORM_FIELDS[locked.kind]:
             if name in values:
                 setattr(detail, name, values[name])
         detail.title = _title_for(detail)
         detail.save()
         if providers is not None and locked.kind == RequestKind.ACCOUNT:
             detail.providers.set(providers)
-        changes = diff(before, _snapshot(detail, fields))
+        changes = diff(before, _snapshot(detail))
         if changes:
             record_event(verb="request.updated", target=locked, acting_user=acting_user, changes=changes)
     return detail
@@ -190,18 +256,30 @@ def update_request(*, governance_request, acting_user, values, providers=None):
 
 # --- the workflow ----------------------------------------------------------------------------------
 
+_VERBS = {
+    Action.SUBMIT: "submitted",
+    Action.RETURN: "returned",
+    Action.APPROVE: "approved",
+    Action.REJECT: "rejected",
+    Action.WITHDRAW: "withdrawn",
+}
+
 
 def _refusal(locked, action):
-    if locked.status in DECIDED_STATUSES:
-        return f"This request was already {locked.get_status_display().lower()}."
+    """Why the workflow refuses `action` on a request in its present status (someone else may
+    have moved it since the page was shown)."""
     if locked.status == RequestStatus.WITHDRAWN:
         return "This request was withdrawn."
-    return f"A request that is {locked.get_status_display().lower()} cannot be {Action(action).label.lower()}ed."
+    if locked.status in (*DECIDED_STATUSES, RequestStatus.SUBMITTED):
+        return f"This request was already {locked.get_status_display().lower()}."
+    where = "is still a draft" if locked.status == RequestStatus.DRAFT else "was returned to its requester for changes"
+    return f"This request {where}, so it cannot be {_VERBS[action]}."
 
 
-def _transition(governance_request, *, action, acting_user, note="", check, effect=None):
+def _transition(governance_request, *, action, acting_user, note="", check, guard=None, effect=None):
     """Move a request through the workflow, or raise WorkflowError / PermissionDenied and
-    change nothing. `check` is the permission predicate; `effect` runs the decision's
+    change nothing. `check` is the permission predicate; `guard` may refuse the move for a
+    reason of its own (it sees the request before the move); `effect` runs the move's
     consequences in the same transaction."""
     with transaction.atomic():
         locked = GovernanceRequest.objects.select_for_update().get(pk=governance_request.pk)
@@ -210,6 +288,8 @@ def _transition(governance_request, *, action, acting_user, note="", check, effe
         new_status = next_status(locked.status, action)
         if new_status is None:
             raise WorkflowError(_refusal(locked, action))
+        if guard is not None:
+            guard(locked)
         before = locked.status
         now = timezone.now()
         locked.status = new_status
@@ -233,18 +313,11 @@ def _transition(governance_request, *, action, acting_user, note="", check, effe
     return locked
 
 
-_VERBS = {
-    Action.SUBMIT: "submitted",
-    Action.RETURN: "returned",
-    Action.APPROVE: "approved",
-    Action.REJECT: "rejected",
-    Action.WITHDRAW: "withdrawn",
-}
-
-
 def _forbidden_reason(locked, action, acting_user):
     if locked.requester_id == acting_user.pk and action in (Action.APPROVE, Action.REJECT, Action.RETURN):
         return "Nobody decides or triages their own request; another member of the team must."
+    if action in (Action.APPROVE, Action.REJECT) and permissions.is_its_subject(acting_user, locked):
+        return "Nobody decides a request to designate themselves; another Director must."
     if action in (Action.APPROVE, Action.REJECT):
         return "Only the Director, Customer Service & Communications decides requests."
     if action == Action.RETURN:
@@ -252,29 +325,48 @@ def _forbidden_reason(locked, action, acting_user):
     return "Only the requester can do this."
 
 
-def submit_request(*, governance_request, acting_user):
-    """Send the request to the communications team (first time or again after changes)."""
+def submit_request(*, governance_request, acting_user, note=""):
+    """Send the request to the communications team (first time or again after changes), once
+    its form is complete. A decommission request marks its account as being decommissioned.
+    Tells the requester, the Directors and the CSC mailbox."""
+    return _submit(governance_request, acting_user=acting_user, note=note, check=permissions.can_submit)
 
-    def complete(locked):
-        problems = submission_problems(locked.detail)
+
+def _submit(governance_request, *, acting_user, note, check):
+    def ready(locked):
+        detail = locked.detail
+        problems = submission_problems(locked.kind, _form_values(detail))
         if problems:
-            raise WorkflowError("Complete these before submitting: " + ", ".join(problems) + ".")
-        if locked.kind == RequestKind.ACCOUNT:
-            detail = locked.detail
-            address = detail.proposed_url or detail.proposed_handle
-            existing = registry.find_registered(detail.platform, address)
-            if existing is not None:
-                raise WorkflowError(f"This account is already registered: {existing.display_name}.")
+            raise WorkflowError(_incomplete(detail, problems))
+        if locked.kind == RequestKind.DECOMMISSION:
+            # One decommission request under review per account: the account's row lock makes
+            # two submissions for the same account take turns.
+            account = SocialAccount.objects.select_for_update().get(pk=detail.account_id)
+            problem = decommission_problem(
+                account, request_pk=locked.pk, resubmitting=locked.status == RequestStatus.CHANGES_REQUESTED
+            )
+            if problem:
+                raise WorkflowError(problem)
+
+    def hold_the_account(locked):
         if locked.kind == RequestKind.DECOMMISSION:
             registry.set_decommissioning(account=locked.detail.account, acting_user=acting_user, pending=True)
 
     return _transition(
-        governance_request, action=Action.SUBMIT, acting_user=acting_user, check=permissions.can_submit, effect=complete
+        governance_request,
+        action=Action.SUBMIT,
+        acting_user=acting_user,
+        note=note,
+        check=check,
+        guard=ready,
+        effect=hold_the_account,
     )
 
 
 def return_request(*, governance_request, acting_user, note):
-    """Send a submitted request back to its requester, saying what to change."""
+    """Send a submitted request back to its requester, saying what to change (the note joins
+    the thread). A decommission request stays under review meanwhile: its account stays
+    marked as being decommissioned."""
     if not note.strip():
         raise WorkflowError("Say what the requester should change.")
     return _transition(
@@ -283,7 +375,8 @@ def return_request(*, governance_request, acting_user, note):
 
 
 def reject_request(*, governance_request, acting_user, note):
-    """The Director refuses the request, with the reason."""
+    """The Director refuses the request, with the reason; an account whose decommissioning was
+    asked for is active again."""
     if not note.strip():
         raise WorkflowError("Give the reason for the rejection; the requester will see it.")
     return _transition(
@@ -292,30 +385,41 @@ def reject_request(*, governance_request, acting_user, note):
         acting_user=acting_user,
         note=note,
         check=permissions.can_decide,
-        effect=lambda locked: _close_decommissioning(locked, acting_user),
+        effect=lambda locked: _release_account(locked, acting_user),
     )
 
 
 def withdraw_request(*, governance_request, acting_user, note=""):
-    """The requester takes the request back before a decision."""
+    """The requester takes the request back before a decision; an account whose
+    decommissioning was asked for is active again."""
     return _transition(
         governance_request,
         action=Action.WITHDRAW,
         acting_user=acting_user,
         note=note,
         check=permissions.can_withdraw,
-        effect=lambda locked: _close_decommissioning(locked, acting_user),
+        effect=lambda locked: _release_account(locked, acting_user),
     )
 
 
-def _close_decommissioning(locked, acting_user):
-    if locked.kind == RequestKind.DECOMMISSION and locked.submitted_at is not None:
-        registry.set_decommissioning(account=locked.detail.account, acting_user=acting_user, pending=False)
+def _release_account(locked, acting_user):
+    """A decommission request that was under review no longer holds its account."""
+    if locked.kind != RequestKind.DECOMMISSION or locked.submitted_at is None:
+        return
+    account = locked.detail.account
+    still_held = (
+        DecommissionRequest.objects.filter(account=account, status__in=UNDER_REVIEW_STATUSES)
+        .exclude(pk=locked.pk)
+        .exists()
+    )
+    if not still_held:
+        registry.set_decommissioning(account=account, acting_user=acting_user, pending=False)
 
 
 def approve_request(*, governance_request, acting_user, note=""):
     """The Director approves: a new account is registered (its named providers become
-    provider-access requests), a decommissioned account is closed, or a provider is designated."""
+    submitted provider-access requests), a decommissioned account is closed, or a provider is
+    designated."""
     return _transition(
         governance_request,
         action=Action.APPROVE,
@@ -324,6 +428,12 @@ def approve_request(*, governance_request, acting_user, note=""):
         check=permissions.can_decide,
         effect=lambda locked: _APPROVAL_EFFECTS[locked.kind](locked.detail, acting_user, note),
     )
+
+
+def _filed_by_an_approval(user, locked):
+    """The provider-access requests a new account's approval files are submitted on the
+    requester's behalf by the Director who approved it (`can_decide` allowed that approval)."""
+    return True
 
 
 def _approve_account(detail, acting_user, note):
@@ -355,15 +465,11 @@ def _approve_account(detail, acting_user, note):
                 "justification": f"Named as a content provider on request #{detail.pk} ({detail.title}).",
             },
         )
-        GovernanceRequest.objects.filter(pk=access.pk).update(
-            status=RequestStatus.SUBMITTED, submitted_at=timezone.now()
-        )
-        record_event(
-            verb="request.submitted",
-            target=access.governancerequest_ptr,
+        _submit(
+            access,
             acting_user=acting_user,
             note=f"Filed from the approval of request #{detail.pk}.",
-            changes={"status": {"before": RequestStatus.DRAFT, "after": RequestStatus.SUBMITTED}},
+            check=_filed_by_an_approval,
         )
 
 

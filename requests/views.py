@@ -2,7 +2,6 @@
 and the workflow's actions. Every action is a POST; services decide what is allowed."""
 
 import rules
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,36 +11,32 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import get_account_for_user, may_propose_provider
 from accounts.services import designation_problems
-from governance.forms import BusinessUnitFilter
 from governance.permissions import employee_of, reads_everything
 from governance.services import WorkflowError
 
 from . import selectors, services
-from .forms import AccountRequestForm, CommentForm, DecommissionRequestForm, NoteForm, ProviderAccessRequestForm
+from .forms import (
+    AccountRequestForm,
+    CommentForm,
+    DecommissionRequestForm,
+    NoteForm,
+    ProviderAccessRequestForm,
+    QueueFilterForm,
+)
 from .models import Action, RequestKind, RequestStatus
 from .permissions import get_request_for_user
 
 PAGE_SIZE = 25
 
-
-class QueueFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *RequestKind.choices], required=False)
-    status = forms.ChoiceField(
-        choices=[
-            ("submitted", "Waiting for a decision"),
-            ("", "Any status once submitted"),
-            *[c for c in RequestStatus.choices if c[0] not in ("draft", "submitted")],
-        ],
-        required=False,
-    )
-    business_unit = BusinessUnitFilter()
-    older_than = forms.TypedChoiceField(
-        label="Waiting for",
-        coerce=int,
-        empty_value=None,
-        required=False,
-        choices=[("", "Any time"), ("3", "More than 3 days"), ("7", "More than a week"), ("30", "More than 30 days")],
-    )
+#: The forms filed from an account's page, and their page titles.
+_ACCOUNT_PAGE_FORMS = {
+    RequestKind.DECOMMISSION: DecommissionRequestForm,
+    RequestKind.PROVIDER_ACCESS: ProviderAccessRequestForm,
+}
+_FORM_TITLES = {
+    RequestKind.DECOMMISSION: "Request decommissioning of {account}",
+    RequestKind.PROVIDER_ACCESS: "Request provider access to {account}",
+}
 
 
 @login_required
@@ -50,14 +45,8 @@ def request_list(request):
     """My requests; for the communications team, the Director and auditors, the review queue."""
     show_queue = reads_everything(request.user) and request.GET.get("view") != "mine"
     if show_queue:
-        form = QueueFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_bound and form.is_valid() else {"status": "submitted"}
-        rows = selectors.queue(
-            kind=filters.get("kind") or "",
-            status=filters.get("status") if form.is_bound else "submitted",
-            business_unit=filters.get("business_unit") or "",
-            older_than_days=filters.get("older_than"),
-        )
+        form = QueueFilterForm(request.GET)
+        rows = selectors.queue(**form.filters())
     else:
         form, rows = None, selectors.mine(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -114,13 +103,16 @@ def new_decommission_request(request, account_pk):
     """Ask the Director to decommission an account (a manager of its business unit, or CSC)."""
     account = get_account_for_user(request.user, account_pk)
     if not rules.has_perm("accounts.request_decommission", request.user, account):
-        raise PermissionDenied("Only a manager of the owning business unit or the communications team can ask.")
+        raise PermissionDenied(
+            services.decommission_problem(account)
+            or "Only a manager of the owning business unit or the communications team can ask."
+        )
     form = DecommissionRequestForm(request.POST or None, submitting=_submitting(request))
     return _file_about_account(
         request,
         account,
         form,
-        title=f"Request decommissioning of {account.display_name}",
+        title=_FORM_TITLES[RequestKind.DECOMMISSION].format(account=account.display_name),
         create=lambda data: services.create_decommission_request(
             account=account, acting_user=request.user, values=data
         ),
@@ -142,7 +134,7 @@ def new_provider_access_request(request, account_pk):
         request,
         account,
         form,
-        title=f"Request provider access to {account.display_name}",
+        title=_FORM_TITLES[RequestKind.PROVIDER_ACCESS].format(account=account.display_name),
         create=lambda data: services.create_provider_access_request(
             account=account, employee=data["employee"], acting_user=request.user, values=data
         ),
@@ -181,21 +173,13 @@ def edit_request(request, pk):
             data, instance=detail, submitting=submitting, initial={"providers": list(detail.providers.all())}
         )
         template, extra = "requests/account_form.html", {"me": detail.requester_employee}
-    elif governance_request.kind == RequestKind.DECOMMISSION:
-        form = DecommissionRequestForm(data, submitting=submitting, initial=_initial(detail, DecommissionRequestForm))
-        template, extra = (
-            "requests/form.html",
-            {"account": detail.account, "title": f"Request decommissioning of {detail.account.display_name}"},
-        )
     else:
-        form = ProviderAccessRequestForm(
-            data, submitting=submitting, initial=_initial(detail, ProviderAccessRequestForm)
-        )
-        form.fields["employee"].disabled = True
-        template, extra = (
-            "requests/form.html",
-            {"account": detail.account, "title": f"Request provider access to {detail.account.display_name}"},
-        )
+        form_class = _ACCOUNT_PAGE_FORMS[governance_request.kind]
+        form = form_class(data, submitting=submitting, initial=_initial(detail, form_class))
+        if "employee" in form.fields:
+            form.fields["employee"].disabled = True  # a new person is a new request
+        title = _FORM_TITLES[governance_request.kind].format(account=detail.account.display_name)
+        template, extra = "requests/form.html", {"account": detail.account, "title": title}
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         providers = values.pop("providers", None)
@@ -221,7 +205,12 @@ def _initial(detail, form_class):
 @require_GET
 def request_detail(request, pk):
     """A request: its form, timeline, thread and the actions the viewer may take."""
-    governance_request = get_request_for_user(request.user, pk)
+    return _detail_page(request, get_request_for_user(request.user, pk))
+
+
+def _detail_page(request, governance_request, *, invalid=None):
+    """The request's page; `invalid` is a form the viewer sent that did not validate (a note
+    or a comment), shown again with what they typed and its error."""
     user = request.user
 
     def may(permission, action=None):
@@ -233,6 +222,15 @@ def request_detail(request, pk):
     problems = []
     if governance_request.kind == RequestKind.PROVIDER_ACCESS and governance_request.status == RequestStatus.SUBMITTED:
         problems = designation_problems(detail.employee, detail.account)
+    note_forms = {action.value: NoteForm(action=action) for action in Action if action != Action.SUBMIT}
+    comment_form = CommentForm()
+    if isinstance(invalid, NoteForm):
+        note_forms[invalid.action] = invalid
+    elif invalid is not None:
+        comment_form = invalid
+    if invalid is not None:
+        field = next(iter(invalid.errors))
+        invalid.fields[field].widget.attrs["autofocus"] = True  # to the error, and read out with it
     context = {
         "r": governance_request,
         "detail": detail,
@@ -249,25 +247,24 @@ def request_detail(request, pk):
             "reject": may("requests.decide", Action.REJECT),
             "comment": may("requests.comment") and governance_request.is_open,
         },
-        "note_form": NoteForm(),
-        "comment_form": CommentForm(),
+        "note_forms": note_forms,
+        "comment_form": comment_form,
     }
     return render(request, "requests/detail.html", context)
 
 
-def _action_view(service, permission, *, success):
+def _action_view(service, action, permission, *, success):
     @login_required
     @require_POST
     def view(request, pk):
         governance_request = get_request_for_user(request.user, pk)
         if not rules.has_perm(permission, request.user, governance_request):
             raise PermissionDenied("Your role does not allow this action on this request.")
-        note = NoteForm(request.POST).data.get("note", "").strip()[:4000]
+        form = NoteForm(request.POST, action=action)
+        if not form.is_valid():
+            return _detail_page(request, governance_request, invalid=form)
         try:
-            kwargs = {"governance_request": governance_request, "acting_user": request.user}
-            if service is not services.submit_request:
-                kwargs["note"] = note
-            service(**kwargs)
+            service(governance_request=governance_request, acting_user=request.user, note=form.cleaned_data["note"])
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
@@ -277,13 +274,20 @@ def _action_view(service, permission, *, success):
     return view
 
 
-submit = _action_view(services.submit_request, "requests.submit", success="The request is submitted.")
+submit = _action_view(services.submit_request, Action.SUBMIT, "requests.submit", success="The request is submitted.")
 return_for_changes = _action_view(
-    services.return_request, "requests.return", success="The request is back with its requester, with your note."
+    services.return_request,
+    Action.RETURN,
+    "requests.return",
+    success="The request is back with its requester, with your note.",
 )
-approve = _action_view(services.approve_request, "requests.decide", success="Approved.")
-reject = _action_view(services.reject_request, "requests.decide", success="Rejected. The requester is told why.")
-withdraw = _action_view(services.withdraw_request, "requests.withdraw", success="The request is withdrawn.")
+approve = _action_view(services.approve_request, Action.APPROVE, "requests.decide", success="Approved.")
+reject = _action_view(
+    services.reject_request, Action.REJECT, "requests.decide", success="Rejected. The requester is told why."
+)
+withdraw = _action_view(
+    services.withdraw_request, Action.WITHDRAW, "requests.withdraw", success="The request is withdrawn."
+)
 
 
 @login_required
@@ -294,14 +298,13 @@ def comment(request, pk):
         raise PermissionDenied("Only the requester and the communications team take part in the thread.")
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write a comment first.")
+        return _detail_page(request, governance_request, invalid=form)
+    try:
+        services.add_comment(
+            governance_request=governance_request, acting_user=request.user, body=form.cleaned_data["body"]
+        )
+    except WorkflowError as error:
+        messages.error(request, str(error))
     else:
-        try:
-            services.add_comment(
-                governance_request=governance_request, acting_user=request.user, body=form.cleaned_data["body"]
-            )
-        except WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "Your comment is added.")
+        messages.success(request, "Your comment is added.")
     return redirect("requests:detail", pk=pk)

@@ -192,7 +192,7 @@ def test_a_request_goes_from_the_keyboard_to_the_public_directory(page, org, con
     page.keyboard.press("Enter")  # Enter in a field submits with the form's first button: Submit
     expect(page.get_by_role("status").first).to_contain_text("Your request is submitted")
     assert path_of(page) == detail_path
-    expect(page.get_by_role("region", name="The account")).to_contain_text(WEEKEND_COVERAGE.strip())
+    expect(page.get_by_role("region", name="Social Media Request")).to_contain_text(WEEKEND_COVERAGE.strip())
     account_request.refresh_from_db()
     assert account_request.status == RequestStatus.SUBMITTED
     assert account_request.moderation_plan.endswith(WEEKEND_COVERAGE)
@@ -205,7 +205,7 @@ def test_a_request_goes_from_the_keyboard_to_the_public_directory(page, org, con
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(rf"^#{account_request.pk} ")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Calgary Off-Leash Areas")
-    expect(page.get_by_role("region", name="The account")).to_contain_text(WEEKEND_COVERAGE.strip())
+    expect(page.get_by_role("region", name="Social Media Request")).to_contain_text(WEEKEND_COVERAGE.strip())
     assert_accessible(page)
     page.get_by_label("Approval note (optional)").fill("Approved. Welcome aboard.")
     page.get_by_role("button", name="Approve").click()

@@ -4,6 +4,7 @@ approval, one account, one set of notifications."""
 import threading
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection, connections
 
@@ -21,11 +22,12 @@ pytestmark = [
 ]
 
 
-def test_two_directors_approving_at_once_make_one_approval(org):
+def test_two_directors_approving_at_once_make_one_approval(org, mailoutbox):
     acting_director = UserFactory(username="acting-director")
     acting_director.groups.add(Group.objects.get_or_create(name=DIRECTOR)[0])
     account_request = file_account_request(org.employee, providers=[org.employee_emp], backup=org.lead_emp)
-    notifications_before = Notification.objects.count()
+    notifications_before = set(Notification.objects.values_list("pk", flat=True))
+    mailoutbox.clear()
 
     start = threading.Barrier(2)
     outcomes = []
@@ -52,7 +54,18 @@ def test_two_directors_approving_at_once_make_one_approval(org):
     assert SocialAccount.objects.count() == 1
     assert AuditEvent.objects.filter(verb="request.approved", target_id=str(account_request.pk)).count() == 1
     assert AuditEvent.objects.filter(verb="account.registered").count() == 1
-    approval_notifications = Notification.objects.filter(kind="request_approved")
-    # One set: the requester, the requester's manager and the CSC mailbox.
-    assert approval_notifications.count() == 3
-    assert Notification.objects.count() == notifications_before + 3
+    # One set: the requester, the requester's manager and the CSC mailbox are told of the
+    # approval, and the two provider-access requests it filed are each announced once (to the
+    # requester, both Directors and the CSC mailbox).
+    new = Notification.objects.exclude(pk__in=notifications_before)
+    assert sorted(new.values_list("kind", flat=True)) == sorted(
+        ["request_approved"] * 3 + ["request_received"] * 2 + ["request_submitted"] * 6
+    )
+    approval = [message for message in mailoutbox if message.subject.startswith(f"Approved: #{account_request.pk}")]
+    assert sorted(message.to[0] for message in approval) == sorted(
+        [org.employee_emp.email, org.manager_emp.email, settings.CSC_MAILBOX]
+    )
+    # Every email once: one per notification with an address, no more.
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        new.exclude(email="").values_list("email", flat=True)
+    )

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from governance.models import Notification
 from requests import services
+from requests.models import ProviderAccessRequest
 from tests.conftest import wait_for
 from tests.factories import file_account_request
 
@@ -50,11 +51,23 @@ def test_approval_tells_the_requester_their_manager_and_the_mailbox(
     submitted = file_account_request(org.employee, providers=[org.employee_emp], backup=org.lead_emp)
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_request(governance_request=submitted, acting_user=org.director, note="Welcome aboard.")
-    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+    approval = [message for message in mailoutbox if message.subject.startswith(f"Approved: #{submitted.pk}")]
+    assert sorted(message.to[0] for message in approval) == sorted(
         [org.employee_emp.email, org.manager_emp.email, settings.CSC_MAILBOX]
     )
-    assert all(message.subject.startswith(f"Approved: #{submitted.pk}") for message in mailoutbox)
-    assert all("Welcome aboard." in message.body for message in mailoutbox)
+    assert all("Welcome aboard." in message.body for message in approval)
+    # The rest: the provider-access requests the approval filed, announced like any submission.
+    rest = [message for message in mailoutbox if message not in approval]
+    accesses = ProviderAccessRequest.objects.filter(account__origin_request=submitted).order_by("pk")
+    assert sorted((message.to[0], message.subject) for message in rest) == sorted(
+        (address, subject.format(pk=access.pk, title=access.title))
+        for access in accesses
+        for address, subject in (
+            (org.employee_emp.email, "We received your request #{pk}: {title}"),
+            (org.director_emp.email, "Submitted for review: #{pk} {title}"),
+            (settings.CSC_MAILBOX, "Submitted for review: #{pk} {title}"),
+        )
+    )
 
 
 def test_rejection_gives_the_requester_the_reason(org, mailoutbox, django_capture_on_commit_callbacks):

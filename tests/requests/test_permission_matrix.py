@@ -22,12 +22,15 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.models import GrantStatus, ProviderGrant, SocialAccount
 from governance.models import AuditEvent
+from governance.roles import DIRECTOR
 from requests import services
 from requests.models import (
     AccountRequest,
@@ -38,7 +41,14 @@ from requests.models import (
     RequestStatus,
 )
 from tests import conftest
-from tests.factories import COMPLETE_ACCOUNT_FORM, file_account_request, make_account
+from tests.factories import (
+    COMPLETE_ACCOUNT_FORM,
+    TrainingRecordFactory,
+    UserFactory,
+    acknowledge,
+    file_account_request,
+    make_account,
+)
 from tests.snapshot import database_snapshot
 
 PERSONAS = ("anonymous", "employee", "manager", "provider", "csc_staff", "director", "auditor")
@@ -806,6 +816,38 @@ def test_a_manager_may_ask_provider_access_only_for_their_reporting_line(world, 
     assert response.status_code == 200  # the form again, with the reason
     assert "not in your reporting line" in response.content.decode()
     assert database_snapshot() == before
+
+
+def test_a_director_may_not_decide_a_request_to_designate_themselves(world, client, client_for):
+    """Nobody decides their own request, the Director included: not one they filed, and not one
+    naming them as the provider (filed by CSC staff here). Another Director may."""
+    TrainingRecordFactory(employee=world.director_emp)
+    acknowledge(world.director_emp)  # so the only thing in the way is who decides
+    access = services.create_provider_access_request(
+        account=world.parks_account,
+        employee=world.director_emp,
+        acting_user=world.csc_staff,
+        values={"access_level": "publisher", "justification": "Covers for the team in July."},
+    )
+    services.submit_request(governance_request=access, acting_user=world.csc_staff)
+    director = client_for(world.director)
+    page = director.get(f"/requests/{access.pk}/").content.decode()
+    assert f"/requests/{access.pk}/approve/" not in page and f"/requests/{access.pk}/reject/" not in page
+    before = database_snapshot()
+    for action, note in (("approve", "Fine."), ("reject", "No.")):
+        response = director.post(f"/requests/{access.pk}/{action}/", {"note": note})
+        assert response.status_code == 403, action
+    assert database_snapshot() == before
+    with pytest.raises(PermissionDenied, match="Nobody decides a request to designate themselves"):
+        services.approve_request(governance_request=access, acting_user=world.director)
+
+    acting = UserFactory(username="acting-director")
+    acting.groups.add(Group.objects.get(name=DIRECTOR))
+    other = Client()
+    other.force_login(acting)
+    assert other.post(f"/requests/{access.pk}/approve/", {"note": "Fine."}).status_code == 302
+    access.refresh_from_db()
+    assert access.status == RequestStatus.APPROVED and access.created_grant.employee == world.director_emp
 
 
 # --- extra POST fields are ignored -------------------------------------------------------------------------
