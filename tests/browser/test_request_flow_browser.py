@@ -129,6 +129,7 @@ def test_a_request_goes_from_the_keyboard_to_the_public_directory(page, org, con
     page.keyboard.press("Enter")
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem to fix")
+    expect(summary).to_be_focused()  # a screen reader reads the problems first
     expect(summary.get_by_role("link")).to_have_text("Backup provider: Needed before you can submit.")
     backup = field(page, "Backup provider")
     expect(backup).to_have_attribute("aria-invalid", "true")
