@@ -1,17 +1,16 @@
-"""Stale access, for managers and the communications team: reviews of their people's access,
-revocation, and the record of password changes."""
+"""Stale access, for managers and the communications team: reviews of their people's access and
+the record of password changes. (Revoking a grant, from these pages too, is the registry's
+`accounts.views.revoke_grant`.)"""
 
 import datetime
 
 import rules
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,13 +18,16 @@ from governance.permissions import employee_of, is_csc, is_manager, reads_everyt
 from governance.services import WorkflowError
 
 from . import services
-from .forms import AccessFilterForm, KeepAccessForm, RevokeGrantForm, RotationDoneForm
+from .forms import AccessFilterForm, KeepAccessForm, RotationDoneForm
 from .models import AccessReview, ProviderGrant, RotationCause
 from .permissions import (
+    can_complete_rotation,
     can_oversee_access,
+    can_see_rotations,
     get_review_for_user,
     get_rotation_for_user,
     grants_in_line_of,
+    revocable,
     rotations_visible_to,
 )
 
@@ -63,7 +65,13 @@ def team_access(request):
     grants = (
         grants.select_related("employee", "account")
         .annotate(next_due=Subquery(_open_reviews().order_by("due_at").values("due_at")[:1]))
-        .order_by("next_due", "employee__last_name", "employee__first_name", "account__display_name", "id")
+        .order_by(
+            F("next_due").asc(nulls_last=True),
+            "employee__last_name",
+            "employee__first_name",
+            "account__display_name",
+            "id",
+        )
         .prefetch_related(
             Prefetch(
                 "reviews",
@@ -73,9 +81,12 @@ def team_access(request):
         )
     )
     page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    may_decide = revocable(user, page.object_list)  # nobody decides about their own access
+    for grant in page.object_list:
+        grant.may_decide = grant.pk in may_decide
     query = request.GET.copy()
     query.pop("page", None)
-    today = timezone.localdate()
     return render(
         request,
         "accounts/team_access.html",
@@ -87,7 +98,7 @@ def team_access(request):
             "can_see_everyone": reads_everything(user),
             "is_manager": is_manager(user),
             "now": timezone.now(),
-            "default_recertify": services.add_months(today, settings.RECERTIFY_MONTHS),
+            "default_recertify": services.recertify_by_from(timezone.localdate()),
             # Auditors read; managers act on their line, the communications team on any grant.
             "may_act": is_csc(user) or (not everyone and is_manager(user)),
         },
@@ -99,8 +110,11 @@ def team_access(request):
 def keep_review(request, pk):
     """Keep the access under review, with a note and a new recertify-by date."""
     review = get_review_for_user(request.user, pk)
-    if not services.may_resolve(request.user, review.grant):
-        raise PermissionDenied("Only the provider's manager or the communications team can resolve this review.")
+    if not rules.has_perm("accounts.resolve_review", request.user, review.grant):
+        raise PermissionDenied(
+            "Only the provider's managers or the communications team can resolve this review, "
+            "and nobody their own access."
+        )
     form = KeepAccessForm(request.POST)
     if not form.is_valid():
         messages.error(request, "To keep the access, say why it is still needed and choose a recertification date.")
@@ -121,39 +135,14 @@ def keep_review(request, pk):
 
 
 @login_required
-@require_POST
-def revoke_grant(request, pk):
-    """Revoke a report's access now, with the reason (from a review or at any time)."""
-    grant = get_object_or_404(ProviderGrant.objects.select_related("employee", "account"), pk=pk)
-    if not (reads_everything(request.user) or services.may_resolve(request.user, grant)):
-        raise Http404  # not theirs to see: the same answer as for a grant that does not exist
-    if not rules.has_perm("accounts.revoke_grant", request.user, grant):
-        raise PermissionDenied("Only the provider's managers and the communications team can revoke this access.")
-    form = RevokeGrantForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the reason for revoking this access.")
-        return redirect("access:team")
-    try:
-        services.revoke_grant(grant=grant, acting_user=request.user, reason=form.cleaned_data["reason"])
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            f"{grant.employee.full_name}'s access to {grant.account.display_name} is revoked. "
-            "Change the account's password and record it under Rotations.",
-        )
-    return redirect("access:team")
-
-
-@login_required
 @require_GET
 def rotations(request):
-    """Password changes to make: for the manager's business unit (all of them for the
-    communications team and auditors), overdue first, with why and since when."""
+    """Password changes to make: for the manager's business unit and the accounts they are
+    accountable for (all of them for the communications team and auditors), overdue first, with
+    why and since when; the form only for those who may record the change."""
     user = request.user
-    if not can_oversee_access(user):
-        raise PermissionDenied("This page is for managers and the communications team.")
+    if not can_see_rotations(user):
+        raise PermissionDenied("This page is for managers, accountable managers and the communications team.")
     form = AccessFilterForm(request.GET)
     filters = form.filters()
     visible = rotations_visible_to(user).select_related("account__business_unit", "account__accountable_manager")
@@ -166,6 +155,9 @@ def rotations(request):
     page = Paginator(open_rotations.order_by("due_at", "id").prefetch_related(causes), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    for rotation in page.object_list:  # auditors read; the form is for those who may record
+        rotation.may_complete = can_complete_rotation(user, rotation)
     recent = list(
         visible.filter(completed_at__gte=timezone.now() - datetime.timedelta(days=30))
         .select_related("completed_by__employee")

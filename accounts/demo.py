@@ -179,7 +179,7 @@ def seed_stale_access():
                 access_level=AccessLevel.PUBLISHER,
                 designated_by=_user("director"),
                 designated_at=timezone.now(),
-                recertify_by=services.add_months(timezone.localdate(), 12),
+                recertify_by=services.recertify_by_from(timezone.localdate()),
             )
         with days_ago(3):
             services.sweep_stale_access(employee_ids=[olivia.pk])

@@ -6,7 +6,6 @@ from governance.forms import BusinessUnitFilter, EmployeeField
 from governance.models import BusinessUnit
 
 from .models import AccountStatus, Platform, ReviewReason, SocialAccount
-from .normalization import NotAnAccountAddress, normalize
 
 
 class RegistryFilterForm(forms.Form):
@@ -39,7 +38,8 @@ class AccountDetailsForm(forms.ModelForm):
 
 
 class RegisterAccountForm(AccountDetailsForm):
-    """Register an account that already exists (one that predates the portal)."""
+    """Register an account that already exists (one that predates the portal). Whether the
+    address is one and is not registered yet is the service's to say (`register_account`)."""
 
     platform = forms.ChoiceField(choices=Platform.choices)
     address = forms.CharField(
@@ -57,20 +57,6 @@ class RegisterAccountForm(AccountDetailsForm):
         "purpose",
         "listed_in_directory",
     ]
-
-    def clean(self):
-        cleaned = super().clean()
-        platform, address = cleaned.get("platform"), cleaned.get("address")
-        if platform and address:
-            try:
-                key = normalize(address, platform)
-            except NotAnAccountAddress as error:
-                self.add_error("address", str(error))
-            else:
-                existing = SocialAccount.objects.filter(platform=key.platform, normalized_url=key.key).first()
-                if existing:
-                    self.add_error("address", f"This account is already registered: {existing.display_name}.")
-        return cleaned
 
 
 class RevokeGrantForm(forms.Form):

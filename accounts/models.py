@@ -70,10 +70,6 @@ class SocialAccount(models.Model):
     def __str__(self):
         return f"{self.display_name} ({self.get_platform_display()} {self.handle})"
 
-    @property
-    def is_live(self):
-        return self.status != AccountStatus.DECOMMISSIONED
-
 
 class AccessLevel(models.TextChoices):
     PUBLISHER = "publisher", "Publisher"
@@ -88,8 +84,11 @@ class GrantStatus(models.TextChoices):
     REVOKED = "revoked", "Revoked"
 
 
+#: A provider "operates" an account while their grant is active or under review: these grants
+#: still let someone post, and they are the ones a review is about.
+OPERATING_GRANT_STATUSES = (GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW)
 #: A grant that has not been revoked still gives, or may again give, access to the account.
-LIVE_GRANT_STATUSES = (GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW, GrantStatus.SUSPENDED)
+LIVE_GRANT_STATUSES = (*OPERATING_GRANT_STATUSES, GrantStatus.SUSPENDED)
 
 
 class ProviderGrant(models.Model):
@@ -131,10 +130,6 @@ class ProviderGrant(models.Model):
 
     def __str__(self):
         return f"{self.employee.full_name} — {self.get_access_level_display()} on {self.account.display_name}"
-
-    @property
-    def is_live(self):
-        return self.status in LIVE_GRANT_STATUSES
 
 
 class ReviewReason(models.TextChoices):
@@ -199,18 +194,15 @@ class AccessReview(models.Model):
             models.Index(fields=["assigned_to", "resolved_at"], name="review_assignee_idx"),
             models.Index(fields=["opened_at"], name="review_opened_idx"),
             models.Index(fields=["id"], condition=Q(notified_at__isnull=True), name="review_untold_idx"),
+            # The jobs mark open reviews told, reminded or escalated at the run's time, then read
+            # those rows again by that time to tell people.
+            models.Index(fields=["notified_at"], condition=Q(resolved_at__isnull=True), name="review_told_idx"),
+            models.Index(fields=["reminded_at"], condition=Q(resolved_at__isnull=True), name="review_reminded_idx"),
+            models.Index(fields=["escalated_at"], condition=Q(resolved_at__isnull=True), name="review_escalated_idx"),
         ]
 
     def __str__(self):
         return f"{self.get_reason_display()} review of {self.grant}"
-
-    @property
-    def is_open(self):
-        return self.resolved_at is None
-
-    @property
-    def is_overdue(self):
-        return self.resolved_at is None and self.due_at < timezone.now()
 
 
 class RotationReason(models.TextChoices):
@@ -253,18 +245,15 @@ class CredentialRotation(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_at"], condition=Q(completed_at__isnull=True), name="open_rotation_due_idx"),
+            # Open rotations reminded or escalated at the run's time, read again to tell people.
+            models.Index(fields=["reminded_at"], condition=Q(completed_at__isnull=True), name="rotation_reminded_idx"),
+            models.Index(
+                fields=["escalated_at"], condition=Q(completed_at__isnull=True), name="rotation_escalated_idx"
+            ),
         ]
 
     def __str__(self):
         return f"Password change for {self.account.display_name}"
-
-    @property
-    def is_open(self):
-        return self.completed_at is None
-
-    @property
-    def is_overdue(self):
-        return self.completed_at is None and self.due_at < timezone.now()
 
 
 class RotationCause(models.Model):
@@ -287,6 +276,11 @@ class RotationCause(models.Model):
             models.UniqueConstraint(
                 fields=["rotation", "reason"], condition=Q(grant__isnull=True), name="one_cause_per_reason"
             ),
+        ]
+        indexes = [
+            # The digest marks the untold causes (IS NULL) told at its time, then reads them again
+            # by that time: one index serves both.
+            models.Index(fields=["notified_at"], name="cause_notified_idx"),
         ]
 
     def __str__(self):

@@ -624,14 +624,6 @@ def _from_handle(text: str, platform: str | None) -> AccountKey:
     return _account(platform, identity)
 
 
-def platform_of(url: str) -> str | None:
-    """The platform whose host a web address is on, or None for a host no platform is known by."""
-    try:
-        return _parse_address(_clean(url)).platform
-    except NotAnAccountAddress:
-        return None
-
-
 def normalize(value: str, platform: str | None = None) -> AccountKey:
     """The account an address or handle names; `platform` is needed for bare handles and unknown hosts."""
     if platform is not None and platform not in _RULES:

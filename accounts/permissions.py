@@ -12,19 +12,17 @@ from governance.permissions import (
     manages_employee,
     reads_everything,
 )
+from governance.selectors import reports_of
 
 from .models import (
     LIVE_GRANT_STATUSES,
+    OPERATING_GRANT_STATUSES,
     AccessReview,
     AccountStatus,
     CredentialRotation,
-    GrantStatus,
     ProviderGrant,
     SocialAccount,
 )
-
-#: A provider "operates" an account while their grant is active or under review.
-OPERATING_STATUSES = (GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW)
 
 
 def accounts_visible_to(user):
@@ -37,7 +35,7 @@ def accounts_visible_to(user):
     if me is None:
         return SocialAccount.objects.none()
     visible = Q(accountable_manager=me) | Exists(
-        ProviderGrant.objects.filter(account=OuterRef("pk"), employee=me, status__in=OPERATING_STATUSES)
+        ProviderGrant.objects.filter(account=OuterRef("pk"), employee=me, status__in=OPERATING_GRANT_STATUSES)
     )
     if is_manager(user):
         visible |= Q(business_unit_id=me.business_unit_id)
@@ -80,9 +78,18 @@ def manages_grant_holder(user, grant):
     return manages_employee(user, grant.employee)
 
 
-#: Revoke a designation directly (the reason is required): the Director and CSC staff, and the
-#: provider's managers (their whole reporting chain), at any time.
-can_revoke_grant = is_csc | manages_grant_holder
+@rules.predicate
+def holds_grant(user, grant):
+    me = employee_of(user)
+    return me is not None and grant.employee_id == me.pk
+
+
+#: Decide about a provider's access — revoke it (the reason is required) at any time, or keep it
+#: when it is under review: the Director and CSC staff, and the provider's managers (their whole
+#: reporting chain). Nobody decides about their own access, the Director included.
+can_revoke_grant = (is_csc | manages_grant_holder) & ~holds_grant
+#: Resolving a review is deciding about the access it is about: the same rule.
+can_resolve_review = can_revoke_grant
 
 
 def may_propose_provider(user, employee):
@@ -94,13 +101,23 @@ rules.add_perm("accounts.request_decommission", can_request_decommission)
 rules.add_perm("accounts.request_provider_access", can_request_provider_access)
 rules.add_perm("accounts.maintain_registry", can_maintain_registry)
 rules.add_perm("accounts.revoke_grant", can_revoke_grant)
+rules.add_perm("accounts.resolve_review", can_resolve_review)
+
+
+def get_grant_for_user(user, account_pk, grant_pk):
+    """A grant on that account, or 404 when there is none or the viewer may see neither the
+    account nor the provider (a manager sees their reports' grants on any account)."""
+    grant = get_object_or_404(
+        ProviderGrant.objects.select_related("employee", "account"), pk=grant_pk, account_id=account_pk
+    )
+    if not (manages_employee(user, grant.employee) or accounts_visible_to(user).filter(pk=account_pk).exists()):
+        raise Http404
+    return grant
 
 
 def grants_in_line_of(manager):
     """The live grants held by the manager's reporting line (direct and indirect reports)."""
-    return ProviderGrant.objects.filter(
-        employee__management_path__startswith=manager.management_path, status__in=LIVE_GRANT_STATUSES
-    ).exclude(employee=manager)
+    return ProviderGrant.objects.filter(employee__in=reports_of(manager), status__in=LIVE_GRANT_STATUSES)
 
 
 def get_review_for_user(user, pk):
@@ -134,11 +151,25 @@ def manages_rotation_account(user, rotation):
     return manages_owning_unit(user, rotation.account)
 
 
+@rules.predicate
+def is_accountable_manager(user):
+    """Someone accountable for at least one account (cached on the user object, which lives for
+    one request)."""
+    if not hasattr(user, "_is_accountable"):
+        me = employee_of(user)
+        user._is_accountable = bool(me and SocialAccount.objects.filter(accountable_manager=me).exists())
+    return user._is_accountable
+
+
 #: Record a password change: the communications team, and managers of the owning unit (or the
 #: accountable manager).
 can_complete_rotation = is_csc | manages_rotation_account
-#: See the team-access and rotations pages.
+#: See the team-access page: managers (their reporting line), the team and auditors (everyone's).
 can_oversee_access = is_manager | reads_everything
+#: See the rotations page: whoever `rotations_visible_to` shows rotations to — the team and
+#: auditors, managers (their unit's accounts) and accountable managers (their accounts), who may
+#: have no reports of their own.
+can_see_rotations = reads_everything | is_manager | is_accountable_manager
 
 rules.add_perm("accounts.complete_rotation", can_complete_rotation)
 

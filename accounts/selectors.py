@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from governance.models import AuditEvent
 
-from .models import LIVE_GRANT_STATUSES, AccountStatus, GrantStatus, ProviderGrant, SocialAccount
+from .models import LIVE_GRANT_STATUSES, OPERATING_GRANT_STATUSES, AccountStatus, ProviderGrant, SocialAccount
 from .normalization import NotAnAccountAddress, candidate_keys
 
 
@@ -34,7 +34,7 @@ def registry_rows(accounts):
     the number of people operating the account — counted for the page's rows only (a
     subquery, not a join over every grant), which also keeps the page count cheap."""
     operating = (
-        ProviderGrant.objects.filter(account=OuterRef("pk"), status__in=(GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW))
+        ProviderGrant.objects.filter(account=OuterRef("pk"), status__in=OPERATING_GRANT_STATUSES)
         .order_by()
         .values("account")
         .annotate(count=Count("pk"))
@@ -97,7 +97,7 @@ def account_page(account):
 def operated_by(employee):
     """The grants through which this employee operates accounts now, with their accounts."""
     return (
-        ProviderGrant.objects.filter(employee=employee, status__in=(GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW))
+        ProviderGrant.objects.filter(employee=employee, status__in=OPERATING_GRANT_STATUSES)
         .select_related("account")
         .order_by("account__display_name")
     )

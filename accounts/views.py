@@ -12,16 +12,18 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.services import WorkflowError
 
 from . import selectors, services
 from .forms import AccountDetailsForm, RegisterAccountForm, RegistryFilterForm, RevokeGrantForm
-from .models import Platform, ProviderGrant
-from .permissions import accounts_visible_to, get_account_for_user, revocable
+from .models import Platform
+from .permissions import accounts_visible_to, get_account_for_user, get_grant_for_user, revocable
 
 PAGE_SIZE = 50
 
@@ -189,22 +191,39 @@ def edit(request, pk):
 @login_required
 @require_POST
 def revoke_grant(request, pk, grant_pk):
-    """Revoke a provider's access now, with the reason (the Director and CSC staff)."""
-    account = get_account_for_user(request.user, pk)
-    grant = get_object_or_404(ProviderGrant, pk=grant_pk, account=account)
+    """Revoke a provider's access now, with the reason (the Director, CSC staff and the
+    provider's managers). Posted from the account's page, or from the team-access page, which
+    names itself in `next` to come back to."""
+    grant = get_grant_for_user(request.user, pk, grant_pk)
     if not rules.has_perm("accounts.revoke_grant", request.user, grant):
-        raise PermissionDenied("Only the Director and the communications team revoke access here.")
+        raise PermissionDenied(
+            "Only the Director, the communications team and the provider's managers revoke access, "
+            "and nobody their own."
+        )
+    back = _return_target(request, reverse("accounts:detail", args=[pk]))
     form = RevokeGrantForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the reason for revoking this access.")
-        return redirect("accounts:detail", pk=account.pk)
+        return redirect(back)
     try:
         services.revoke_grant(grant=grant, acting_user=request.user, reason=form.cleaned_data["reason"])
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{grant.employee.full_name}'s access to {account.display_name} is revoked.")
-    return redirect("accounts:detail", pk=account.pk)
+        messages.success(
+            request,
+            f"{grant.employee.full_name}'s access to {grant.account.display_name} is revoked. "
+            "Change the account's password and record it under Rotations.",
+        )
+    return redirect(back)
+
+
+def _return_target(request, default):
+    """The page a form asked to come back to (`next`), if it is one of this site's; else `default`."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
 
 
 # --- the public directory -----------------------------------------------------------------------

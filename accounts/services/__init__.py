@@ -3,11 +3,11 @@
 
 from .registry import (
     ACCOUNT_EDITABLE_FIELDS,
-    add_months,
     decommission_account,
     designate_provider,
     designation_problems,
     find_registered,
+    recertify_by_from,
     register_account,
     revoke_grant,
     set_decommissioning,
@@ -18,7 +18,6 @@ from .stale_access import (
     complete_rotation,
     escalate_overdue,
     keep_access,
-    may_resolve,
     open_rotation,
     send_access_digests,
     sweep_stale_access,
@@ -27,7 +26,6 @@ from .stale_access import (
 __all__ = [
     "ACCOUNT_EDITABLE_FIELDS",
     "SweepResult",
-    "add_months",
     "complete_rotation",
     "decommission_account",
     "designate_provider",
@@ -35,8 +33,8 @@ __all__ = [
     "escalate_overdue",
     "find_registered",
     "keep_access",
-    "may_resolve",
     "open_rotation",
+    "recertify_by_from",
     "register_account",
     "revoke_grant",
     "send_access_digests",

@@ -1,8 +1,8 @@
 """Every change to the registry: accounts, and the designation of content providers."""
 
-import calendar
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
@@ -20,10 +20,10 @@ from . import stale_access
 ACCOUNT_EDITABLE_FIELDS = ("display_name", "business_unit", "accountable_manager", "purpose", "listed_in_directory")
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+def recertify_by_from(day: datetime.date) -> datetime.date:
+    """When access granted (or kept) on `day` must be confirmed again: RECERTIFY_MONTHS later on
+    the calendar, the end of a shorter month when the day is not in it (Jan 31 → Feb 28)."""
+    return day + relativedelta(months=settings.RECERTIFY_MONTHS)
 
 
 def find_registered(platform, address):
@@ -153,7 +153,13 @@ def designate_provider(*, employee, account, access_level, acting_user, note="")
     acknowledged the Standards in force. Audit event `grant.designated`; the provider and the
     accountable manager are told."""
     with transaction.atomic():
-        SocialAccount.objects.select_for_update().filter(pk=account.pk).first()
+        # Decide on the account as it is now, locked, not on the caller's copy: it may have been
+        # decommissioned since that was read.
+        account = (
+            SocialAccount.objects.select_for_update(of=("self",))
+            .select_related("accountable_manager__user")
+            .get(pk=account.pk)
+        )
         problems = designation_problems(employee, account)
         if problems:
             raise WorkflowError("Cannot designate: " + "; ".join(problems) + ".")
@@ -163,7 +169,7 @@ def designate_provider(*, employee, account, access_level, acting_user, note="")
             access_level=access_level,
             designated_by=acting_user,
             designated_at=timezone.now(),
-            recertify_by=add_months(timezone.localdate(), settings.RECERTIFY_MONTHS),
+            recertify_by=recertify_by_from(timezone.localdate()),
         )
         record_event(
             verb="grant.designated",

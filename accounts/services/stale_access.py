@@ -6,9 +6,12 @@ account passwords are updated/changed." Everything here is derived from the data
 nightly sweep re-finds what an event's task missed, and running anything twice changes nothing
 the second time.
 
-The jobs are set-based: each rule is one INSERT … SELECT (or UPDATE) over all grants, with the
-audit rows written by a second INSERT … SELECT, so a sweep costs the same few statements for ten
-grants or a hundred thousand. The SQL runs on PostgreSQL and on SQLite (the embedded default).
+The jobs are set-based, so a sweep costs the same few statements for ten grants or a hundred
+thousand. On PostgreSQL each step is one statement: the rows an INSERT or UPDATE changes feed
+their audit rows, the grants' new status and the password rotations directly (data-modifying
+CTEs with RETURNING), so nothing is looked for twice. On SQLite (the embedded default: one
+writer at a time, a demo's worth of rows) the same work is a few statements in one transaction,
+which find their rows again by the run's condition or timestamp.
 """
 
 import contextlib
@@ -24,12 +27,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from governance.models import AuditEvent, Employee, TrainingCourse, TrainingRecord
-from governance.permissions import is_csc, manages_employee
 from governance.selectors import directors
 from governance.services import Message, WorkflowError, notify_many, record_event
 
 from .. import tasks
 from ..models import (
+    LIVE_GRANT_STATUSES,
+    OPERATING_GRANT_STATUSES,
     AccessReview,
     CredentialRotation,
     GrantStatus,
@@ -40,13 +44,23 @@ from ..models import (
     RotationReason,
     SocialAccount,
 )
+from ..permissions import can_resolve_review
 from . import registry
 
 SYSTEM = "stale-access job"
 ENDED_REASON = "Employment ended (HR roster)."
-LIVE = (GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW, GrantStatus.SUSPENDED)
+OVERDUE_NOTE = "Access review overdue."
+
+
+def _statuses(statuses):
+    """Grant statuses as a SQL list: ('active', 'under_review')."""
+    return "(" + ", ".join(f"'{GrantStatus(status).value}'" for status in statuses) + ")"
+
+
+#: Grants that still give, or may again give, access (not revoked).
+LIVE = _statuses(LIVE_GRANT_STATUSES)
 #: Grants that still let someone post: these are the ones a review is about.
-IN_USE = (GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW)
+OPERATING = _statuses(OPERATING_GRANT_STATUSES)
 
 
 def _table(model):
@@ -69,19 +83,12 @@ def _sql(template):
     return template.format(**{name: table() for name, table in T.items()})
 
 
-def _json():
-    """A placeholder for a JSON value (PostgreSQL's jsonb needs the cast)."""
-    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+def _postgresql():
+    return connection.vendor == "postgresql"
 
 
 def _in(ids):
     return "(" + ", ".join(["%s"] * len(ids)) + ")" if ids else "(NULL)"
-
-
-def _execute(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_adapt(value) for value in params])
-        return cursor.rowcount
 
 
 def _adapt(value):
@@ -93,13 +100,108 @@ def _adapt(value):
     return value
 
 
-def _audit_sql(*, verb, model, id_expr, repr_expr, from_where):
-    """INSERT … SELECT one audit event per selected row, by the system."""
-    return _sql(
+def _bind(template, values):
+    """Turn %(name)s markers into positional parameters, in order of appearance; a list value
+    becomes a parenthesised list of parameters (for IN)."""
+    params = []
+    parts = []
+    rest = template
+    while "%(" in rest:
+        start = rest.index("%(")
+        end = rest.index(")s", start)
+        value = values[rest[start + 2 : end]]
+        parts.append(rest[:start])
+        if isinstance(value, list | tuple):
+            parts.append(_in(value))
+            params.extend(value)
+        else:
+            parts.append("%s")
+            params.append(value)
+        rest = rest[end + 2 :]
+    parts.append(rest)
+    return "".join(parts), params
+
+
+def _execute(template, values):
+    """Run one statement written with {table} names and %(name)s parameters: its row count."""
+    sql, params = _bind(_sql(template), values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_adapt(value) for value in params])
+        return cursor.rowcount
+
+
+def _fetch(template, values):
+    """Run one statement, as `_execute`, and return its rows."""
+    sql, params = _bind(_sql(template), values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_adapt(value) for value in params])
+        return cursor.fetchall()
+
+
+def _change(name, before, after):
+    """SQL for an audit row's changes, {name: {before, after}}, from SQL expressions."""
+    build = "jsonb_build_object" if _postgresql() else "json_object"
+    return f"{build}('{name}', {build}('before', {before}, 'after', {after}))"
+
+
+def _json(name):
+    """SQL for a JSON value given as the parameter %(name)s (PostgreSQL's jsonb needs the cast)."""
+    return f"CAST(%({name})s AS jsonb)" if _postgresql() else f"%({name})s"
+
+
+#: The changes of an escalation, as a parameter: SQLite's json_object would write TRUE as 1.
+ESCALATED = json.dumps({"escalated": {"before": False, "after": True}})
+
+
+def _audit(verb, model, *, id_expr, repr_expr, changes, note="''", rest):
+    """INSERT … SELECT one audit event per selected row, by the system, at %(now)s. `changes` and
+    `note` are SQL expressions; `rest` is the statement's FROM … WHERE. The target's content type
+    is read by the statement itself: a long-lived worker's cache of ids could be out of date."""
+    kind = (
+        f"(SELECT id FROM {_table(ContentType)} "
+        f"WHERE app_label = '{model._meta.app_label}' AND model = '{model._meta.model_name}')"
+    )
+    return (
         "INSERT INTO {audit} (created_at, actor_id, actor_label, verb, target_type_id, target_id, "
         "target_repr, changes, note, ip_address) "
-        f"SELECT %s, NULL, %s, '{verb}', {ContentType.objects.get_for_model(model).pk}, CAST({id_expr} AS TEXT), "
-        f"SUBSTR({repr_expr}, 1, 255), {_json()}, %s, NULL " + from_where
+        f"SELECT %(now)s, NULL, %(system)s, '{verb}', {kind}, CAST({id_expr} AS TEXT), "
+        f"SUBSTR({repr_expr}, 1, 255), {changes}, {note}, NULL {rest}"
+    )
+
+
+_PROVIDER_ON_ACCOUNT = "e.first_name || ' ' || e.last_name || ' on ' || a.display_name"
+
+
+def _review_label():
+    """SQL naming a review's reason (`r.reason`) as people read it."""
+    return "CASE r.reason " + " ".join(f"WHEN '{r.value}' THEN '{r.label}'" for r in ReviewReason) + " END"
+
+
+def _grant_audit(verb, *, source, before, after, note):
+    """Audit each grant of `source` (rows g with employee_id and account_id) changing status."""
+    return _audit(
+        verb,
+        ProviderGrant,
+        id_expr="g.id",
+        repr_expr=_PROVIDER_ON_ACCOUNT,
+        changes=_change("status", before, f"'{after}'"),
+        note=note,
+        rest=f"FROM {source} g JOIN {{employee}} e ON e.id = g.employee_id JOIN {{account}} a ON a.id = g.account_id",
+    )
+
+
+def _review_audit(verb, *, source, changes, note="''", kind=None):
+    """Audit each review of `source` (rows r with id, grant_id and reason), named by its reason
+    or by `kind` ("Role changed review: …", "Overdue review: …")."""
+    return _audit(
+        verb,
+        AccessReview,
+        id_expr="r.id",
+        repr_expr=f"{kind or _review_label()} || ' review: ' || {_PROVIDER_ON_ACCOUNT}",
+        changes=changes,
+        note=note,
+        rest=f"FROM {source} r JOIN {{grant}} g ON g.id = r.grant_id JOIN {{employee}} e ON e.id = g.employee_id "
+        "JOIN {account} a ON a.id = g.account_id",
     )
 
 
@@ -141,18 +243,6 @@ def _case(part):
 _REASONS = " UNION ALL ".join(f"SELECT '{reason.value}' AS reason" for reason in _RULES)
 
 
-def _bind(template, values):
-    """Turn %(name)s markers into positional parameters, in order of appearance."""
-    params = []
-    out = template
-    while "%(" in out:
-        start = out.index("%(")
-        end = out.index(")s", start)
-        params.append(values[out[start + 2 : end]])
-        out = out[:start] + "%s" + out[end + 2 :]
-    return out, params
-
-
 @dataclass
 class SweepResult:
     """What one run of the stale-access jobs changed, by cause."""
@@ -183,9 +273,8 @@ class SweepResult:
 
 
 def _employee_filter(employee_ids, column="e.id"):
-    if employee_ids is None:
-        return "", []
-    return f" AND {column} IN {_in(employee_ids)}", list(employee_ids)
+    """SQL limiting a statement to these employees (all when None), with %(employee_ids)s."""
+    return "" if employee_ids is None else f" AND {column} IN %(employee_ids)s"
 
 
 def _candidates_sql(employee_ids):
@@ -196,204 +285,231 @@ def _candidates_sql(employee_ids):
     rather than a NOT EXISTS per grant: when the review table is small (a first sweep) the
     planner would answer NOT EXISTS with a scan of that very table per grant, and the rows this
     statement inserts make each scan longer — quadratic, over a minute for 100,000 grants."""
-    values = {"today": timezone.localdate()}
-    condition, condition_params = _bind(_case(0), values)
-    moment, moment_params = _bind(_case(1), values)
-    extra, extra_params = _employee_filter(employee_ids)
-    sql = _sql(
+    return (
         "SELECT g.id AS grant_id, rs.reason AS reason, e.manager_id AS manager_id "
         "FROM {grant} g JOIN {employee} e ON e.id = g.employee_id "
-        "LEFT JOIN (SELECT employee_id, MAX(expires_on) AS latest FROM {training} WHERE course = %s "
+        "LEFT JOIN (SELECT employee_id, MAX(expires_on) AS latest FROM {training} WHERE course = %(course)s "
         "GROUP BY employee_id) t ON t.employee_id = e.id "
         f"CROSS JOIN ({_REASONS}) rs "
         "LEFT JOIN (SELECT grant_id, reason, MAX(opened_at) AS last_opened, "
         "MAX(CASE WHEN resolved_at IS NULL THEN 1 ELSE 0 END) AS still_open FROM {review} "
         "GROUP BY grant_id, reason) prior ON prior.grant_id = g.id AND prior.reason = rs.reason "
-        f"WHERE g.status IN ('active', 'under_review'){extra} AND {condition} "
-        f"AND (prior.grant_id IS NULL OR (prior.still_open = 0 AND prior.last_opened < {moment}))"
+        f"WHERE g.status IN {OPERATING}{_employee_filter(employee_ids)} AND {_case(0)} "
+        f"AND (prior.grant_id IS NULL OR (prior.still_open = 0 AND prior.last_opened < {_case(1)}))"
     )
-    return sql, [TrainingCourse.SOCIAL_MEDIA, *extra_params, *condition_params, *moment_params]
+
+
+def _values(now, employee_ids, **more):
+    return {
+        "now": now,
+        "system": SYSTEM,
+        "today": timezone.localdate(),
+        "course": TrainingCourse.SOCIAL_MEDIA,
+        "employee_ids": list(employee_ids or ()),
+        **more,
+    }
 
 
 def _open_reviews(*, now, employee_ids):
     """Open a review of every stale grant, audit each review and mark the grants under review.
     Returns the count per reason."""
-    if connection.vendor == "postgresql":
-        return _open_reviews_at_once(now=now, employee_ids=employee_ids)
-    candidates, params = _candidates_sql(employee_ids)
-    due = now + datetime.timedelta(days=settings.REVIEW_DUE_DAYS)
-    inserted = _execute(
-        _sql(
-            "INSERT INTO {review} (grant_id, reason, opened_at, due_at, assigned_to_id, outcome, note) "
-            f"SELECT c.grant_id, c.reason, %s, %s, c.manager_id, '', '' FROM ({candidates}) c"
-        ),
-        [now, due, *params],
+    values = _values(now, employee_ids, due=now + datetime.timedelta(days=settings.REVIEW_DUE_DAYS))
+    insert = (
+        "INSERT INTO {review} (grant_id, reason, opened_at, due_at, assigned_to_id, outcome, note) "
+        f"SELECT c.grant_id, c.reason, %(now)s, %(due)s, c.manager_id, '', '' FROM ({_candidates_sql(employee_ids)}) c"
     )
-    if not inserted:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql("SELECT reason, COUNT(*) FROM {review} WHERE opened_at = %s GROUP BY reason"), [_adapt(now)]
-        )
-        counts = dict(cursor.fetchall())
-    for reason in counts:
-        label = ReviewReason(reason).label
-        _execute(
-            _audit_sql(
-                verb="review.opened",
-                model=AccessReview,
-                id_expr="r.id",
-                repr_expr=f"'{label} review: ' || e.first_name || ' ' || e.last_name || ' on ' || a.display_name",
-                from_where=_sql(
-                    "FROM {review} r JOIN {grant} g ON g.id = r.grant_id JOIN {employee} e ON e.id = g.employee_id "
-                    "JOIN {account} a ON a.id = g.account_id WHERE r.opened_at = %s AND r.reason = %s"
-                ),
-            ),
-            [now, SYSTEM, json.dumps({"reason": {"before": None, "after": reason}}), "", now, reason],
-        )
-    _execute(
-        _sql(
-            "UPDATE {grant} SET status = 'under_review' WHERE status = 'active' AND id IN "
-            "(SELECT grant_id FROM {review} WHERE opened_at = %s)"
-        ),
-        [now],
-    )
-    return counts
-
-
-def _open_reviews_at_once(*, now, employee_ids):
-    """PostgreSQL: the same work in a single statement — the reviews it inserts feed their
-    audit rows and the grants' new status directly (RETURNING), with no second look-up."""
-    candidates, params = _candidates_sql(employee_ids)
-    labels = " ".join(f"WHEN '{reason.value}' THEN '{reason.label}'" for reason in ReviewReason)
-    kind = ContentType.objects.get_for_model(AccessReview).pk
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql(
-                "WITH flagged AS (INSERT INTO {review} (grant_id, reason, opened_at, due_at, assigned_to_id, "
-                f"outcome, note) SELECT c.grant_id, c.reason, %s, %s, c.manager_id, '', '' FROM ({candidates}) c "
-                "RETURNING id, grant_id, reason), "
-                "audited AS (INSERT INTO {audit} (created_at, actor_id, actor_label, verb, target_type_id, target_id, "
-                "target_repr, changes, note, ip_address) "
-                f"SELECT %s, NULL, %s, 'review.opened', {kind}, CAST(f.id AS TEXT), "
-                f"SUBSTR((CASE f.reason {labels} END) || ' review: ' || e.first_name || ' ' || e.last_name || ' on ' "
-                "|| a.display_name, 1, 255), jsonb_build_object('reason', jsonb_build_object('before', NULL, "
-                "'after', f.reason)), '', NULL "
-                "FROM flagged f JOIN {grant} g ON g.id = f.grant_id JOIN {employee} e ON e.id = g.employee_id "
-                "JOIN {account} a ON a.id = g.account_id), "
+    opened = _change("reason", "NULL", "r.reason")
+    if _postgresql():
+        # One statement: the reviews it inserts feed their audit rows and the grants' new status.
+        return dict(
+            _fetch(
+                f"WITH flagged AS ({insert} RETURNING id, grant_id, reason), "
+                f"audited AS ({_review_audit('review.opened', source='flagged', changes=opened)}), "
                 "marked AS (UPDATE {grant} g SET status = 'under_review' "
                 "FROM (SELECT DISTINCT grant_id FROM flagged) f WHERE g.id = f.grant_id AND g.status = 'active') "
-                "SELECT reason, COUNT(*) FROM flagged GROUP BY reason"
-            ),
-            [now, now + datetime.timedelta(days=settings.REVIEW_DUE_DAYS), *params, now, SYSTEM],
+                "SELECT reason, COUNT(*) FROM flagged GROUP BY reason",
+                values,
+            )
         )
-        return dict(cursor.fetchall())
-
-
-def _end_access_of_departed(*, now, employee_ids):
-    """Revoke at once every live grant of employees whose employment ended."""
-    extra, extra_params = _employee_filter(employee_ids, column="id")
-    departed = (
-        "g.status IN ('active', 'under_review', 'suspended') AND g.employee_id IN "
-        f"(SELECT id FROM {{employee}} WHERE employment_status = 'terminated'{extra})"
+    if not _execute(insert, values):
+        return {}
+    # review_opened_idx finds this run's reviews again.
+    _execute(
+        _review_audit(
+            "review.opened",
+            source="(SELECT id, grant_id, reason FROM {review} WHERE opened_at = %(now)s)",
+            changes=opened,
+        ),
+        values,
     )
-    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(f"SELECT g.id FROM {{grant}} g WHERE {departed}{lock}"), extra_params)
-        if cursor.fetchone() is None:
-            return 0
-    # Audit first, while each grant still shows the status it had.
-    for status in LIVE:
-        _audit_grants(
-            "grant.revoked",
-            f"{departed} AND g.status = '{status}'",
-            extra_params,
-            now=now,
-            note=ENDED_REASON,
-            changes={"status": {"before": status, "after": GrantStatus.REVOKED}},
+    _execute(
+        "UPDATE {grant} SET status = 'under_review' WHERE status = 'active' AND id IN "
+        "(SELECT grant_id FROM {review} WHERE opened_at = %(now)s)",
+        values,
+    )
+    return dict(_fetch("SELECT reason, COUNT(*) FROM {review} WHERE opened_at = %(now)s GROUP BY reason", values))
+
+
+# --- departures and suspensions: grants that end now, and the passwords to change ------------------
+
+
+def _departed(employee_ids):
+    """SQL on g: the live grants of employees whose employment ended."""
+    return (
+        f"g.status IN {LIVE} AND g.employee_id IN (SELECT id FROM {{employee}} "
+        f"WHERE employment_status = 'terminated'{_employee_filter(employee_ids, column='id')})"
+    )
+
+
+def _closed_reviews_audit(source):
+    """Audit each review of `source` as closed: its provider's access was revoked (%(reason)s)."""
+    changes = _change("outcome", "NULL", f"'{ReviewOutcome.REVOKED.value}'")
+    return _review_audit("review.revoked", source=source, changes=changes, note="%(reason)s")
+
+
+def _end_access_of_departed(*, now, employee_ids, result):
+    """Revoke at once every live grant of employees whose employment ended: audit each grant
+    (with the status it had) and each of its open reviews, which close as revoked, and open or
+    join the password rotation of each account they could use; the digest task tells people."""
+    values = _values(
+        now,
+        employee_ids,
+        reason=ENDED_REASON,
+        cause=RotationReason.PROVIDER_REMOVED.value,
+        due=now + datetime.timedelta(hours=settings.ROTATION_DUE_HOURS),
+        told=None,
+    )
+    departed = _departed(employee_ids)
+    revoked_audit = _grant_audit(
+        "grant.revoked", source="revoked", before="g.old_status", after=GrantStatus.REVOKED.value, note="%(reason)s"
+    )
+    if _postgresql():
+        # One statement: the grants it locks and revokes (RETURNING the status each had) feed
+        # their audit rows, the closing of their reviews and the rotations of their accounts.
+        [(revoked, opened, added)] = _fetch(
+            f"WITH departed AS (SELECT g.id, g.status FROM {{grant}} g WHERE {departed} FOR UPDATE), "
+            "revoked AS (UPDATE {grant} g SET status = 'revoked', revoked_at = %(now)s, revoke_reason = %(reason)s, "
+            "revoked_by_id = NULL FROM departed d WHERE g.id = d.id "
+            "RETURNING g.id, g.employee_id, g.account_id, d.status AS old_status), "
+            f"revoked_audit AS ({revoked_audit}), "
+            "closed AS (UPDATE {review} r SET resolved_at = %(now)s, outcome = 'revoked', note = %(reason)s "
+            "WHERE r.resolved_at IS NULL AND r.grant_id IN (SELECT id FROM revoked) "
+            "RETURNING r.id, r.grant_id, r.reason), "
+            f"closed_audit AS ({_closed_reviews_audit('closed')}), "
+            f"{_rotation_ctes('revoked')} "
+            "SELECT (SELECT COUNT(*) FROM revoked), (SELECT COUNT(*) FROM opened), (SELECT COUNT(*) FROM added)",
+            values,
         )
+        result.grants_revoked += revoked
+        result.rotations_opened += opened
+        result.rotation_causes_added += added
+        return
+    # SQLite: everything is read while the grants still show the status they had; then revoke.
     revoked = _execute(
-        _sql(
-            "UPDATE {grant} SET status = 'revoked', revoked_at = %s, revoke_reason = %s, revoked_by_id = NULL "
-            f"WHERE id IN (SELECT g.id FROM {{grant}} g WHERE {departed})"
+        _grant_audit(
+            "grant.revoked",
+            source=f"(SELECT * FROM {{grant}} g WHERE {departed})",
+            before="g.status",
+            after=GrantStatus.REVOKED.value,
+            note="%(reason)s",
         ),
-        [now, ENDED_REASON, *extra_params],
+        values,
     )
+    if not revoked:
+        return
+    open_reviews = f"resolved_at IS NULL AND grant_id IN (SELECT g.id FROM {{grant}} g WHERE {departed})"
+    _execute(_closed_reviews_audit(f"(SELECT id, grant_id, reason FROM {{review}} WHERE {open_reviews})"), values)
     _execute(
-        _sql(
-            "UPDATE {review} SET resolved_at = %s, outcome = 'revoked', note = %s WHERE resolved_at IS NULL AND "
-            "grant_id IN (SELECT id FROM {grant} WHERE revoked_at = %s AND revoke_reason = %s)"
-        ),
-        [now, ENDED_REASON, now, ENDED_REASON],
+        f"UPDATE {{review}} SET resolved_at = %(now)s, outcome = 'revoked', note = %(reason)s WHERE {open_reviews}",
+        values,
     )
-    return revoked
-
-
-def _audit_grants(verb, condition, params, *, now, note, changes):
+    _rotate_for_grants(f"SELECT g.id, g.account_id FROM {{grant}} g WHERE {departed}", values, result)
     _execute(
-        _audit_sql(
-            verb=verb,
-            model=ProviderGrant,
-            id_expr="g.id",
-            repr_expr="e.first_name || ' ' || e.last_name || ' on ' || a.display_name",
-            from_where=_sql(
-                "FROM {grant} g JOIN {employee} e ON e.id = g.employee_id JOIN {account} a ON a.id = g.account_id "
-                f"WHERE {condition}"
-            ),
-        ),
-        [now, SYSTEM, json.dumps(changes), note, *params],
+        "UPDATE {grant} SET status = 'revoked', revoked_at = %(now)s, revoke_reason = %(reason)s, revoked_by_id = NULL "
+        f"WHERE id IN (SELECT g.id FROM {{grant}} g WHERE {departed})",
+        values,
+    )
+    result.grants_revoked += revoked
+
+
+def _rotation_ctes(source):
+    """PostgreSQL: CTEs `opened` and `added` that open (or join) the password rotation of the
+    account of each grant in `source` (a CTE of id, employee_id, account_id), list the grant as
+    a cause (%(cause)s, told at %(told)s), and audit both."""
+    added = f"(SELECT c.rotation_id, s.employee_id, s.account_id FROM added c JOIN {source} s ON s.id = c.grant_id)"
+    return (
+        "opened AS (INSERT INTO {rotation} (account_id, opened_at, due_at, password_changed, recovery_checked, "
+        "two_step_on, sessions_signed_out, note) "
+        f"SELECT DISTINCT s.account_id, %(now)s, %(due)s, FALSE, FALSE, FALSE, FALSE, '' FROM {source} s "
+        "WHERE NOT EXISTS (SELECT 1 FROM {rotation} r WHERE r.account_id = s.account_id AND r.completed_at IS NULL) "
+        "RETURNING id, account_id), "
+        # The statement cannot see the rotations it opens in the table itself: those come from `opened`.
+        "open_rotations AS (SELECT id, account_id FROM opened UNION ALL SELECT r.id, r.account_id FROM {rotation} r "
+        f"WHERE r.completed_at IS NULL AND r.account_id IN (SELECT account_id FROM {source})), "
+        "added AS (INSERT INTO {cause} (rotation_id, reason, grant_id, added_at, notified_at) "
+        f"SELECT o.id, %(cause)s, s.id, %(now)s, %(told)s FROM {source} s "
+        "JOIN open_rotations o ON o.account_id = s.account_id WHERE NOT EXISTS (SELECT 1 FROM {cause} c "
+        "WHERE c.rotation_id = o.id AND c.reason = %(cause)s AND c.grant_id = s.id) "
+        "RETURNING rotation_id, grant_id), "
+        f"opened_audit AS ({_rotation_opened_audit('opened')}), "
+        f"added_audit AS ({_cause_audit(added)})"
     )
 
 
-def _rotate_for_grants(grant_condition, params, *, reason, now, result, told):
-    """Open (or join) the password rotation of each account these grants gave access to, and
-    list each grant as a cause. `grant_condition` is SQL on `g`. `told`: people were already
-    told of these causes; otherwise the digest task tells them."""
-    due = now + datetime.timedelta(hours=settings.ROTATION_DUE_HOURS)
+def _rotation_opened_audit(source):
+    """Audit each rotation of `source` (rows r with id and account_id) as opened for %(cause)s."""
+    return _audit(
+        "rotation.opened",
+        CredentialRotation,
+        id_expr="r.id",
+        repr_expr="'Password change: ' || a.display_name",
+        changes=_change("reason", "NULL", "CAST(%(cause)s AS TEXT)"),
+        rest=f"FROM {source} r JOIN {{account}} a ON a.id = r.account_id",
+    )
+
+
+def _cause_audit(source):
+    """Audit each cause of `source` (rows c with rotation_id, employee_id and account_id)."""
+    return _audit(
+        "rotation.cause_added",
+        CredentialRotation,
+        id_expr="c.rotation_id",
+        repr_expr="'Password change: ' || a.display_name || ' (' || e.first_name || ' ' || e.last_name || ')'",
+        changes=_change("cause", "NULL", "CAST(%(cause)s AS TEXT)"),
+        rest=f"FROM {source} c JOIN {{employee}} e ON e.id = c.employee_id JOIN {{account}} a ON a.id = c.account_id",
+    )
+
+
+def _rotate_for_grants(grants, values, result):
+    """SQLite: open (or join) the password rotation of the account of each grant `grants`
+    selects (id, account_id), list each grant as a cause and audit both — run before the grants
+    change, so that `grants` still finds them."""
     opened = _execute(
-        _sql(
-            "INSERT INTO {rotation} (account_id, opened_at, due_at, password_changed, recovery_checked, "
-            "two_step_on, sessions_signed_out, note) "
-            f"SELECT DISTINCT g.account_id, %s, %s, FALSE, FALSE, FALSE, FALSE, '' FROM {{grant}} g WHERE "
-            f"{grant_condition} AND NOT EXISTS (SELECT 1 FROM {{rotation}} r WHERE r.account_id = g.account_id "
-            "AND r.completed_at IS NULL)"
-        ),
-        [now, due, *params],
-    )
-    added = _execute(
-        _sql(
-            "INSERT INTO {cause} (rotation_id, reason, grant_id, added_at, notified_at) "
-            "SELECT r.id, %s, g.id, %s, %s FROM {grant} g JOIN {rotation} r ON r.account_id = g.account_id AND "
-            f"r.completed_at IS NULL WHERE {grant_condition} AND NOT EXISTS (SELECT 1 FROM {{cause}} c WHERE "
-            "c.rotation_id = r.id AND c.reason = %s AND c.grant_id = g.id)"
-        ),
-        [reason, now, now if told else None, *params, reason],
+        "INSERT INTO {rotation} (account_id, opened_at, due_at, password_changed, recovery_checked, "
+        "two_step_on, sessions_signed_out, note) "
+        f"SELECT DISTINCT s.account_id, %(now)s, %(due)s, FALSE, FALSE, FALSE, FALSE, '' FROM ({grants}) s "
+        "WHERE NOT EXISTS (SELECT 1 FROM {rotation} r WHERE r.account_id = s.account_id AND r.completed_at IS NULL)",
+        values,
     )
     if opened:
         _execute(
-            _audit_sql(
-                verb="rotation.opened",
-                model=CredentialRotation,
-                id_expr="r.id",
-                repr_expr="'Password change: ' || a.display_name",
-                from_where=_sql("FROM {rotation} r JOIN {account} a ON a.id = r.account_id WHERE r.opened_at = %s"),
+            _rotation_opened_audit(
+                "(SELECT id, account_id FROM {rotation} WHERE completed_at IS NULL AND opened_at = %(now)s)"
             ),
-            [now, SYSTEM, json.dumps({"reason": {"before": None, "after": reason}}), "", now],
+            values,
         )
-    if added:
-        _execute(
-            _audit_sql(
-                verb="rotation.cause_added",
-                model=CredentialRotation,
-                id_expr="c.rotation_id",
-                repr_expr="'Password change: ' || a.display_name || ' (' || e.first_name || ' ' || e.last_name || ')'",
-                from_where=_sql(
-                    "FROM {cause} c JOIN {grant} g ON g.id = c.grant_id JOIN {employee} e ON e.id = g.employee_id "
-                    "JOIN {account} a ON a.id = g.account_id WHERE c.added_at = %s AND c.reason = %s"
-                ),
-            ),
-            [now, SYSTEM, json.dumps({"cause": {"before": None, "after": reason}}), "", now, reason],
-        )
+    new_causes = (
+        f"FROM ({grants}) s JOIN {{grant}} g ON g.id = s.id JOIN {{rotation}} r ON r.account_id = s.account_id "
+        "AND r.completed_at IS NULL WHERE NOT EXISTS (SELECT 1 FROM {cause} c WHERE c.rotation_id = r.id "
+        "AND c.reason = %(cause)s AND c.grant_id = s.id)"
+    )
+    # Audited before they are added: the same SELECT finds them.
+    _execute(_cause_audit(f"(SELECT r.id AS rotation_id, g.employee_id, g.account_id {new_causes})"), values)
+    added = _execute(
+        "INSERT INTO {cause} (rotation_id, reason, grant_id, added_at, notified_at) "
+        f"SELECT r.id, %(cause)s, s.id, %(now)s, %(told)s {new_causes}",
+        values,
+    )
     result.rotations_opened += opened
     result.rotation_causes_added += added
 
@@ -409,18 +525,9 @@ def sweep_stale_access(*, employee_ids=None, dry_run=False, now=None) -> SweepRe
     result = SweepResult()
     # A dry run wraps the steps in one transaction it rolls back; a real run commits each step
     # (one rule over all grants) on its own, then tells people in a last transaction.
-    with transaction.atomic() if dry_run else _nothing():
+    with transaction.atomic() if dry_run else contextlib.nullcontext():
         with transaction.atomic():
-            result.grants_revoked = _end_access_of_departed(now=now, employee_ids=employee_ids)
-            if result.grants_revoked:
-                _rotate_for_grants(
-                    "g.revoked_at = %s AND g.revoke_reason = %s",
-                    [now, ENDED_REASON],
-                    reason=RotationReason.PROVIDER_REMOVED,
-                    now=now,
-                    result=result,
-                    told=False,
-                )
+            _end_access_of_departed(now=now, employee_ids=employee_ids, result=result)
         with transaction.atomic():
             opened = _open_reviews(now=now, employee_ids=employee_ids)
             result.reviews_opened = {reason.value: opened.get(reason.value, 0) for reason in _RULES}
@@ -428,13 +535,103 @@ def sweep_stale_access(*, employee_ids=None, dry_run=False, now=None) -> SweepRe
             transaction.set_rollback(True)
         elif result.changed_rows:
             # Telling people is a side effect for a task, after the changes are committed.
-            transaction.on_commit(tasks.send_access_digests.delay)
+            tasks.send_access_digests.delay_on_commit()
     return result
 
 
-@contextlib.contextmanager
-def _nothing():
-    yield
+def _escalate_overdue_reviews(*, now, result):
+    """Mark each overdue review escalated, suspend its grant if still in use, and open or join
+    the account's password rotation for each grant suspended now (not for one suspended by an
+    earlier escalation: its password was, or is being, changed already)."""
+    values = _values(
+        now,
+        None,
+        escalated=ESCALATED,
+        note=OVERDUE_NOTE,
+        cause=RotationReason.PROVIDER_REMOVED.value,
+        due=now + datetime.timedelta(hours=settings.ROTATION_DUE_HOURS),
+        told=now,  # the escalation message says so
+    )
+    overdue = "resolved_at IS NULL AND escalated_at IS NULL AND due_at <= %(now)s"
+
+    def escalated_audit(source):
+        return _review_audit("review.escalated", source=source, changes=_json("escalated"), kind="'Overdue'")
+
+    def suspended_audit(source, before):
+        return _grant_audit(
+            "grant.suspended", source=source, before=before, after=GrantStatus.SUSPENDED.value, note="%(note)s"
+        )
+
+    if _postgresql():
+        # One statement, as for departures: the escalated reviews lock and suspend their grants,
+        # and the grants suspended now (RETURNING) open or join their accounts' rotations.
+        [(escalated, suspended, opened, added)] = _fetch(
+            f"WITH escalated AS (UPDATE {{review}} SET escalated_at = %(now)s WHERE {overdue} "
+            "RETURNING id, grant_id, reason), "
+            f"escalated_audit AS ({escalated_audit('escalated')}), "
+            f"due AS (SELECT g.id, g.status FROM {{grant}} g WHERE g.status IN {OPERATING} "
+            "AND g.id IN (SELECT grant_id FROM escalated) FOR UPDATE), "
+            "suspended AS (UPDATE {grant} g SET status = 'suspended' FROM due d WHERE g.id = d.id "
+            "RETURNING g.id, g.employee_id, g.account_id, d.status AS old_status), "
+            f"suspended_audit AS ({suspended_audit('suspended', 'g.old_status')}), "
+            f"{_rotation_ctes('suspended')} "
+            "SELECT (SELECT COUNT(*) FROM escalated), (SELECT COUNT(*) FROM suspended), "
+            "(SELECT COUNT(*) FROM opened), (SELECT COUNT(*) FROM added)",
+            values,
+        )
+        result.reviews_escalated += escalated
+        result.grants_suspended += suspended
+        result.rotations_opened += opened
+        result.rotation_causes_added += added
+        return
+    escalated = _execute(f"UPDATE {{review}} SET escalated_at = %(now)s WHERE {overdue}", values)
+    if not escalated:
+        return
+    # review_escalated_idx finds this run's escalations again.
+    this_run = "(SELECT id, grant_id, reason FROM {review} WHERE resolved_at IS NULL AND escalated_at = %(now)s)"
+    _execute(escalated_audit(this_run), values)
+    # Only the grants this run suspends: audited and rotated while they still show their status.
+    to_suspend = (
+        f"SELECT g.* FROM {{grant}} g WHERE g.status IN {OPERATING} AND g.id IN (SELECT grant_id FROM {this_run} r)"
+    )
+    suspended = _execute(suspended_audit(f"({to_suspend})", "g.status"), values)
+    _rotate_for_grants(to_suspend, values, result)
+    _execute(f"UPDATE {{grant}} SET status = 'suspended' WHERE id IN (SELECT id FROM ({to_suspend}) s)", values)
+    result.reviews_escalated += escalated
+    result.grants_suspended += suspended
+
+
+def _escalate_overdue_rotations(*, now, result):
+    """Mark each overdue rotation escalated (the Director is told), with an audit event each."""
+    values = _values(now, None, escalated=ESCALATED)
+    overdue = "completed_at IS NULL AND escalated_at IS NULL AND due_at <= %(now)s"
+    audit = _audit(
+        "rotation.escalated",
+        CredentialRotation,
+        id_expr="r.id",
+        repr_expr="'Overdue password change: ' || a.display_name",
+        changes=_json("escalated"),
+        rest="FROM {source} r JOIN {account} a ON a.id = r.account_id",
+    )
+    if _postgresql():
+        [(escalated,)] = _fetch(
+            f"WITH escalated AS (UPDATE {{rotation}} SET escalated_at = %(now)s WHERE {overdue} "
+            f"RETURNING id, account_id), audited AS ({audit.replace('{source}', 'escalated')}) "
+            "SELECT COUNT(*) FROM escalated",
+            values,
+        )
+    else:
+        escalated = _execute(f"UPDATE {{rotation}} SET escalated_at = %(now)s WHERE {overdue}", values)
+        if escalated:
+            # rotation_escalated_idx finds them again.
+            _execute(
+                audit.replace(
+                    "{source}",
+                    "(SELECT id, account_id FROM {rotation} WHERE completed_at IS NULL AND escalated_at = %(now)s)",
+                ),
+                values,
+            )
+    result.rotations_escalated += escalated
 
 
 def escalate_overdue(*, now=None, dry_run=False) -> SweepResult:
@@ -447,90 +644,17 @@ def escalate_overdue(*, now=None, dry_run=False) -> SweepResult:
     rotation_lead = max(datetime.timedelta(hours=1), datetime.timedelta(hours=settings.ROTATION_DUE_HOURS) / 4)
     with transaction.atomic():
         result.reviews_reminded = _execute(
-            _sql(
-                "UPDATE {review} SET reminded_at = %s WHERE resolved_at IS NULL AND reminded_at IS NULL AND "
-                "escalated_at IS NULL AND due_at > %s AND due_at <= %s"
-            ),
-            [now, now, now + review_lead],
+            "UPDATE {review} SET reminded_at = %(now)s WHERE resolved_at IS NULL AND reminded_at IS NULL AND "
+            "escalated_at IS NULL AND due_at > %(now)s AND due_at <= %(soon)s",
+            {"now": now, "soon": now + review_lead},
         )
         result.rotations_reminded = _execute(
-            _sql(
-                "UPDATE {rotation} SET reminded_at = %s WHERE completed_at IS NULL AND reminded_at IS NULL AND "
-                "escalated_at IS NULL AND due_at > %s AND due_at <= %s"
-            ),
-            [now, now, now + rotation_lead],
+            "UPDATE {rotation} SET reminded_at = %(now)s WHERE completed_at IS NULL AND reminded_at IS NULL AND "
+            "escalated_at IS NULL AND due_at > %(now)s AND due_at <= %(soon)s",
+            {"now": now, "soon": now + rotation_lead},
         )
-        result.reviews_escalated = _execute(
-            _sql(
-                "UPDATE {review} SET escalated_at = %s "
-                "WHERE resolved_at IS NULL AND escalated_at IS NULL AND due_at <= %s"
-            ),
-            [now, now],
-        )
-        if result.reviews_escalated:
-            _execute(
-                _audit_sql(
-                    verb="review.escalated",
-                    model=AccessReview,
-                    id_expr="r.id",
-                    repr_expr="'Overdue review: ' || e.first_name || ' ' || e.last_name || ' on ' || a.display_name",
-                    from_where=_sql(
-                        "FROM {review} r JOIN {grant} g ON g.id = r.grant_id JOIN {employee} e ON "
-                        "e.id = g.employee_id JOIN {account} a ON a.id = g.account_id WHERE r.escalated_at = %s"
-                    ),
-                ),
-                [now, SYSTEM, json.dumps({"escalated": {"before": False, "after": True}}), "", now],
-            )
-            suspend = (
-                "g.status IN ('active', 'under_review') AND g.id IN "
-                "(SELECT grant_id FROM {review} WHERE escalated_at = %s)"
-            )
-            for status in IN_USE:
-                _audit_grants(
-                    "grant.suspended",
-                    _sql(f"{suspend} AND g.status = '{status}'"),
-                    [now],
-                    now=now,
-                    note="Access review overdue.",
-                    changes={"status": {"before": status, "after": GrantStatus.SUSPENDED}},
-                )
-            result.grants_suspended = _execute(
-                _sql(
-                    "UPDATE {grant} SET status = 'suspended' "
-                    f"WHERE id IN (SELECT g.id FROM {{grant}} g WHERE {suspend})"
-                ),
-                [now],
-            )
-            _rotate_for_grants(
-                "g.status = 'suspended' AND g.id IN (SELECT grant_id FROM "
-                + T["review"]()
-                + " WHERE escalated_at = %s)",
-                [now],
-                reason=RotationReason.PROVIDER_REMOVED,
-                now=now,
-                result=result,
-                told=True,  # the escalation message says so
-            )
-        result.rotations_escalated = _execute(
-            _sql(
-                "UPDATE {rotation} SET escalated_at = %s WHERE completed_at IS NULL AND escalated_at IS NULL AND "
-                "due_at <= %s"
-            ),
-            [now, now],
-        )
-        if result.rotations_escalated:
-            _execute(
-                _audit_sql(
-                    verb="rotation.escalated",
-                    model=CredentialRotation,
-                    id_expr="r.id",
-                    repr_expr="'Overdue password change: ' || a.display_name",
-                    from_where=_sql(
-                        "FROM {rotation} r JOIN {account} a ON a.id = r.account_id WHERE r.escalated_at = %s"
-                    ),
-                ),
-                [now, SYSTEM, json.dumps({"escalated": {"before": False, "after": True}}), "", now],
-            )
+        _escalate_overdue_reviews(now=now, result=result)
+        _escalate_overdue_rotations(now=now, result=result)
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -563,18 +687,28 @@ def _item(row):
 DIGEST_LINES = 50
 
 
-def _digest(messages, kind, link, rows, recipient_key=None, *, extra_users=(), context=None):
+def _digest(messages, kind, link, rows, recipient_key=None, *, extra_users=(), unassigned_to=(), context=None):
     """One message per recipient listing their rows (`recipient_key` names the row's user id),
-    and one overview of all rows for `extra_users` (the Directors). Long lists are cut short."""
+    and one overview of all rows for `extra_users` (the Directors). The rows of nobody who signs
+    in — no manager, or one without an active login — go to `unassigned_to` (the Directors, who
+    decide then), so that nothing waits unseen. Long lists are cut short. Returns those rows."""
     by_recipient = {}
     for row in rows if recipient_key else ():
         by_recipient.setdefault(row[recipient_key], []).append(row)
     users = _users(by_recipient)
+    unassigned = []
     for user_id, mine in by_recipient.items():
         if user_id in users:
             messages.append(Message(kind, _digest_context(mine, context), link, (users[user_id],)))
+        else:
+            unassigned.extend(mine)
+    if unassigned_to and unassigned:
+        messages.append(
+            Message(kind, {**_digest_context(unassigned, context), "unassigned": True}, link, tuple(unassigned_to))
+        )
     if extra_users and rows:
         messages.append(Message(kind, {**_digest_context(rows, context), "overview": True}, link, tuple(extra_users)))
+    return unassigned
 
 
 def _digest_context(rows, context):
@@ -587,16 +721,20 @@ def _digest_context(rows, context):
 
 
 def _review_rows(**filters):
+    """The open reviews these filters pick, as digest rows. Each filter names a time this run
+    set on open reviews, which a partial index of open reviews finds again."""
     return [
         {
+            "id": review.pk,
             "manager_user": review.assigned_to.user_id if review.assigned_to else None,
             "provider": review.grant.employee.full_name,
             "account": review.grant.account.display_name,
             "platform": review.grant.account.get_platform_display(),
+            "review_reason": review.reason,
             "reason": review.get_reason_display(),
             "due": review.due_at,
         }
-        for review in AccessReview.objects.filter(**filters).select_related(
+        for review in AccessReview.objects.filter(resolved_at__isnull=True, **filters).select_related(
             "assigned_to", "grant__employee", "grant__account"
         )
     ]
@@ -619,6 +757,7 @@ def _departure_rows(**filters):
 
 
 def _rotation_rows(**filters):
+    """The open rotations these filters pick, as digest rows (see `_review_rows`)."""
     return [
         {
             "manager_user": rotation.account.accountable_manager.user_id,
@@ -627,14 +766,17 @@ def _rotation_rows(**filters):
             "platform": rotation.account.get_platform_display(),
             "due": rotation.due_at,
         }
-        for rotation in CredentialRotation.objects.filter(**filters).select_related("account__accountable_manager")
+        for rotation in CredentialRotation.objects.filter(completed_at__isnull=True, **filters).select_related(
+            "account__accountable_manager"
+        )
     ]
 
 
 def send_access_digests(*, now=None):
     """Tell each manager about the reviews opened in their team and the departures among the
-    providers of accounts they are accountable for, and the Director about role changes and
-    departures — one digest each, once: what was told is marked, and a repeat finds nothing."""
+    providers of accounts they are accountable for, and the Director about role changes,
+    departures and the reviews nobody else can decide — one digest each, once: what was told is
+    marked, and a repeat finds nothing."""
     now = now or timezone.now()
     with transaction.atomic():
         reviews = AccessReview.objects.filter(notified_at__isnull=True).update(notified_at=now)
@@ -643,10 +785,15 @@ def send_access_digests(*, now=None):
         the_directors = list(directors()) if reviews or causes else []
         if reviews:
             rows = _review_rows(notified_at=now)
-            _digest(messages, "access_reviews_opened", "/team/access/", rows, "manager_user")
-            role_changes = [row for row in rows if row["reason"] == ReviewReason.ROLE_CHANGED.label]
-            if role_changes:  # the Director hears of role changes (DESIGN §4)
-                _digest(messages, "access_reviews_opened", "/team/access/", role_changes, extra_users=the_directors)
+            unassigned = _digest(
+                messages, "access_reviews_opened", "/team/access/", rows, "manager_user", unassigned_to=the_directors
+            )
+            # The Director hears of role changes (DESIGN §4), besides those already sent to decide.
+            sent = {row["id"] for row in unassigned}
+            role_changes = [
+                row for row in rows if row["review_reason"] == ReviewReason.ROLE_CHANGED and row["id"] not in sent
+            ]
+            _digest(messages, "access_reviews_opened", "/team/access/", role_changes, extra_users=the_directors)
         if causes:
             rows = _departure_rows(notified_at=now)
             _digest(
@@ -664,32 +811,36 @@ def send_access_digests(*, now=None):
 
 def _notify_escalation(now, result):
     messages = []
+    the_directors = list(directors()) if result.changed_rows else []
     if result.reviews_reminded:
-        _digest(messages, "access_review_reminder", "/team/access/", _review_rows(reminded_at=now), "manager_user")
-    if result.rotations_reminded:
-        _digest(messages, "rotation_reminder", "/rotations/", _rotation_rows(reminded_at=now), "manager_user")
-    if result.reviews_escalated:
-        rows = _review_rows(escalated_at=now)
-        _digest(
-            messages, "access_review_escalated", "/team/access/", rows, "manager_user", extra_users=list(directors())
-        )
-    if result.rotations_escalated:
         _digest(
             messages,
-            "rotation_escalated",
+            "access_review_reminder",
+            "/team/access/",
+            _review_rows(reminded_at=now),
+            "manager_user",
+            unassigned_to=the_directors,
+        )
+    if result.rotations_reminded:
+        _digest(
+            messages,
+            "rotation_reminder",
             "/rotations/",
-            _rotation_rows(escalated_at=now),
-            extra_users=list(directors()),
+            _rotation_rows(reminded_at=now),
+            "manager_user",
+            unassigned_to=the_directors,
+        )
+    if result.reviews_escalated:
+        rows = _review_rows(escalated_at=now)
+        _digest(messages, "access_review_escalated", "/team/access/", rows, "manager_user", extra_users=the_directors)
+    if result.rotations_escalated:
+        _digest(
+            messages, "rotation_escalated", "/rotations/", _rotation_rows(escalated_at=now), extra_users=the_directors
         )
     notify_many(messages)
 
 
 # --- what people do with reviews and rotations ---------------------------------------------------
-
-
-def may_resolve(user, grant):
-    """The employee's managers (their whole chain) and the communications team."""
-    return is_csc(user) or manages_employee(user, grant.employee)
 
 
 def keep_access(*, review, acting_user, note, recertify_by=None) -> AccessReview:
@@ -702,14 +853,17 @@ def keep_access(*, review, acting_user, note, recertify_by=None) -> AccessReview
             AccessReview.objects.select_for_update(of=("self",)).select_related("grant__employee").get(pk=review.pk)
         )
         grant = ProviderGrant.objects.select_for_update().get(pk=locked.grant_id)
-        if not may_resolve(acting_user, locked.grant):
-            raise PermissionDenied("Only the provider's manager or the communications team can resolve this review.")
+        if not can_resolve_review(acting_user, locked.grant):
+            raise PermissionDenied(
+                "Only the provider's managers or the communications team can resolve this review, "
+                "and nobody their own access."
+            )
         if locked.resolved_at is not None:
             raise WorkflowError("This review was already resolved.")
         if grant.status == GrantStatus.REVOKED:
             raise WorkflowError("This access was already revoked.")
         today = timezone.localdate()
-        latest = registry.add_months(today, settings.RECERTIFY_MONTHS)
+        latest = registry.recertify_by_from(today)
         recertify_by = recertify_by or latest
         if not today < recertify_by <= latest:
             raise WorkflowError(f"Choose a recertification date after today and no later than {latest:%B %-d, %Y}.")
@@ -744,7 +898,13 @@ def resolve_reviews_as_revoked(grant, *, acting_user, reason, now):
             reason,
         )
         review.save(update_fields=["resolved_at", "resolved_by", "outcome", "note"])
-        record_event(verb="review.revoked", target=review, acting_user=acting_user, note=reason)
+        record_event(
+            verb="review.revoked",
+            target=review,
+            acting_user=acting_user,
+            note=reason,
+            changes={"outcome": {"before": None, "after": ReviewOutcome.REVOKED}},
+        )
 
 
 def open_rotation(*, account, reason, grant=None, acting_user=None, now=None) -> CredentialRotation:

@@ -4,17 +4,24 @@ only; every refused action changes nothing."""
 import datetime
 
 import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import AccessReview, CredentialRotation, GrantStatus, ReviewOutcome
+from accounts.models import AccessReview, CredentialRotation, GrantStatus, ReviewOutcome, ReviewReason
 from governance.models import Employee
-from tests.factories import EmployeeFactory, make_account, make_grant
+from tests.factories import EmployeeFactory, UserFactory, make_account, make_grant
 from tests.snapshot import database_snapshot
 
 ATTESTED = {"password_changed": "on", "recovery_checked": "on", "two_step_on": "on", "sessions_signed_out": "on"}
+
+
+def revoke_url(grant):
+    """Revoking is one view, posted to from the account's page and from the team page."""
+    return f"/accounts/{grant.account_id}/grants/{grant.pk}/revoke/"
 
 
 @pytest.fixture
@@ -69,8 +76,9 @@ def test_keeping_without_a_note_is_refused_and_changes_nothing(client_for, world
 
 def test_the_manager_revokes_a_reports_access_with_a_reason(client_for, world, review):
     response = client_for(world.manager).post(
-        f"/team/access/grants/{world.provider_grant.pk}/revoke/", {"reason": "Moved to Transit."}, follow=True
+        revoke_url(world.provider_grant), {"reason": "Moved to Transit.", "next": "/team/access/"}, follow=True
     )
+    assert response.redirect_chain == [("/team/access/", 302)]  # back to the team page
     assert "record it under Rotations" in response.content.decode()
     world.provider_grant.refresh_from_db()
     assert world.provider_grant.status == GrantStatus.REVOKED
@@ -78,11 +86,14 @@ def test_the_manager_revokes_a_reports_access_with_a_reason(client_for, world, r
     assert CredentialRotation.objects.filter(account=world.parks_account, completed_at__isnull=True).exists()
 
 
-@pytest.mark.parametrize("persona", ["outsider", "employee", "provider"])
-def test_grants_outside_your_line_are_404_and_unchanged(client_for, world, review, persona):
+@pytest.mark.parametrize(
+    ("persona", "revoking"),
+    [("outsider", 404), ("employee", 404), ("provider", 403)],  # Lucas sees the account, not the decision
+)
+def test_grants_outside_your_line_are_refused_and_unchanged(client_for, world, review, persona, revoking):
     before = database_snapshot()
     client = client_for(getattr(world, persona))
-    assert client.post(f"/team/access/grants/{world.provider_grant.pk}/revoke/", {"reason": "x"}).status_code == 404
+    assert client.post(revoke_url(world.provider_grant), {"reason": "x"}).status_code == revoking
     assert client.post(f"/team/access/reviews/{review.pk}/keep/", {"note": "x"}).status_code == 404
     assert database_snapshot() == before
 
@@ -90,9 +101,32 @@ def test_grants_outside_your_line_are_404_and_unchanged(client_for, world, revie
 def test_a_manager_cannot_touch_another_line_s_grant(client_for, world):
     before = database_snapshot()
     client = client_for(world.manager)
-    assert client.post(f"/team/access/grants/{world.transit_grant.pk}/revoke/", {"reason": "x"}).status_code == 404
-    assert client.post("/team/access/grants/999999/revoke/", {"reason": "x"}).status_code == 404
+    assert client.post(revoke_url(world.transit_grant), {"reason": "x"}).status_code == 404
+    assert client.post(f"/accounts/{world.parks_account.pk}/grants/999999/revoke/", {"reason": "x"}).status_code == 404
     assert database_snapshot() == before
+
+
+def test_a_manager_revokes_a_reports_grant_on_another_units_account(client_for, world):
+    """The team page lists every grant of the line, on any account: revoking works for all."""
+    elsewhere = make_grant(employee=world.employee_emp, account=world.transit_account)
+    client = client_for(world.manager)
+    assert client.get(f"/accounts/{world.transit_account.pk}/").status_code == 404  # not the manager's unit
+    team_page = client.get("/team/access/").content.decode()
+    assert f'action="{revoke_url(elsewhere)}"' in team_page
+    response = client.post(revoke_url(elsewhere), {"reason": "Left the Transit project.", "next": "/team/access/"})
+    assert response["Location"] == "/team/access/"
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == GrantStatus.REVOKED and elsewhere.revoked_by == world.manager
+
+
+def test_revoking_returns_to_the_page_it_came_from_on_this_site_only(client_for, world):
+    client = client_for(world.director)
+    back = "/team/access/?scope=all&reason=role_changed"
+    assert client.post(revoke_url(world.provider_grant), {"reason": "", "next": back})["Location"] == back
+    response = client.post(
+        revoke_url(world.provider_grant), {"reason": "Moved.", "next": "https://evil.example/team/access/"}
+    )
+    assert response["Location"] == f"/accounts/{world.parks_account.pk}/"  # not off the site
 
 
 def test_an_auditor_sees_but_cannot_act(client_for, world, review):
@@ -100,17 +134,64 @@ def test_an_auditor_sees_but_cannot_act(client_for, world, review):
     page = client.get("/team/access/").content.decode()
     assert "Lucas Moreau" in page and "Keep access" not in page
     before = database_snapshot()
-    assert client.post(f"/team/access/grants/{world.provider_grant.pk}/revoke/", {"reason": "x"}).status_code == 403
+    assert client.post(revoke_url(world.provider_grant), {"reason": "x"}).status_code == 403
     assert client.post(f"/team/access/reviews/{review.pk}/keep/", {"note": "x"}).status_code == 403
     assert database_snapshot() == before
 
 
+@pytest.fixture
+def own_reviews(world):
+    """Priya (CSC staff) and Dana (the Director) each hold a grant whose role-change review is open."""
+    priya = make_grant(employee=world.csc_emp, account=world.transit_account)
+    dana = make_grant(employee=world.director_emp, account=world.transit_account)
+    Employee.objects.filter(pk__in=[world.csc_emp.pk, world.director_emp.pk]).update(role_changed_at=timezone.now())
+    services.sweep_stale_access()
+    return tuple(AccessReview.objects.get(grant=grant, reason=ReviewReason.ROLE_CHANGED) for grant in (priya, dana))
+
+
+@pytest.mark.parametrize("persona", ["csc_staff", "director"])
+def test_nobody_keeps_or_revokes_their_own_access(client_for, world, own_reviews, persona):
+    user = getattr(world, persona)
+    [mine] = [review for review in own_reviews if review.grant.employee.user == user]
+    client = client_for(user)
+    page = client.get("/team/access/?scope=all").content.decode()
+    assert f"/team/access/reviews/{mine.pk}/keep/" not in page and revoke_url(mine.grant) not in page
+    assert "Your own access" in page
+    before = database_snapshot()
+    date = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    assert (
+        client.post(f"/team/access/reviews/{mine.pk}/keep/", {"note": "Mine.", "recertify_by": date}).status_code == 403
+    )
+    assert client.post(revoke_url(mine.grant), {"reason": "Mine."}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.keep_access(review=mine, acting_user=user, note="Still mine.")
+    assert database_snapshot() == before
+
+
+def test_someone_else_on_the_team_decides_about_a_team_members_access(client_for, world, own_reviews):
+    priya_review, dana_review = own_reviews
+    page = client_for(world.director).get("/team/access/?scope=all").content.decode()
+    assert f"/team/access/reviews/{priya_review.pk}/keep/" in page  # Dana decides about Priya's
+    services.keep_access(review=priya_review, acting_user=world.director, note="Runs the Transit posts.")
+    services.keep_access(review=dana_review, acting_user=world.csc_staff, note="Confirmed with the City Manager.")
+    assert {review.outcome for review in AccessReview.objects.filter(pk__in=[priya_review.pk, dana_review.pk])} == {
+        ReviewOutcome.KEPT
+    }
+
+
 def test_csc_sees_every_review_and_filters(client_for, world, review):
     client = client_for(world.csc_staff)
-    assert "Lucas Moreau" in client.get("/team/access/?scope=all").content.decode()
-    assert "Lucas Moreau" not in client.get("/team/access/?scope=all&reason=on_leave").content.decode()
-    assert "Lucas Moreau" not in client.get("/team/access/?scope=all&overdue=yes").content.decode()
-    assert "Lucas Moreau" not in client.get("/team/access/?scope=all&business_unit=TRN").content.decode()
+
+    def shows_lucas(query):
+        return "Lucas Moreau" in client.get(f"/team/access/?scope=all{query}").content.decode()
+
+    assert shows_lucas("")
+    assert shows_lucas("&reason=role_changed") and not shows_lucas("&reason=on_leave")
+    assert shows_lucas("&business_unit=PKS") and not shows_lucas("&business_unit=TRN")
+    assert not shows_lucas("&overdue=yes")
+    with time_machine.travel(review.due_at + datetime.timedelta(minutes=1)):
+        client.force_login(world.csc_staff)  # a new session: the first one may have expired by then
+        assert shows_lucas("&overdue=yes") and not shows_lucas("&overdue=yes&reason=on_leave")
 
 
 def test_rotations_list_the_manager_s_unit_only(client_for, world, transit_rotation):
@@ -128,6 +209,56 @@ def test_a_manager_cannot_complete_another_units_rotation(client_for, world, tra
     assert client_for(world.manager).post(f"/rotations/{transit_rotation.pk}/done/", ATTESTED).status_code == 404
     assert client_for(world.auditor).post(f"/rotations/{transit_rotation.pk}/done/", ATTESTED).status_code == 403
     assert database_snapshot() == before
+
+
+def test_an_accountable_manager_without_reports_opens_the_page_and_records_the_change(client_for, world):
+    nora = EmployeeFactory(first_name="Nora", last_name="Quill", business_unit=world.transit, manager=None)
+    nora.user = UserFactory(username="nora")
+    nora.save(update_fields=["user"])
+    account = make_account(
+        handle="@yycbuses", display_name="YYC Buses", business_unit=world.transit, accountable_manager=nora
+    )
+    services.revoke_grant(
+        grant=make_grant(employee=world.outsider_emp, account=account), acting_user=world.director, reason="Moved."
+    )
+    rotation = CredentialRotation.objects.get(account=account)
+    client = client_for(nora.user)
+    page = client.get("/rotations/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "YYC Buses <span" in content and "Password changed" in content
+    assert "Calgary Transit <span" not in content  # the unit's other accounts: not hers (she manages nobody)
+    assert client.post(f"/rotations/{rotation.pk}/done/", ATTESTED)["Location"] == "/rotations/"
+    rotation.refresh_from_db()
+    assert rotation.completed_by == nora.user
+
+
+def test_an_auditor_reads_the_rotations_without_the_form(client_for, world, transit_rotation):
+    client = client_for(world.auditor)
+    page = client.get("/rotations/").content.decode()
+    assert "Calgary Transit <span" in page
+    assert "Password changed" not in page and "Record the password change" not in page
+    before = database_snapshot()
+    assert client.post(f"/rotations/{transit_rotation.pk}/done/", ATTESTED).status_code == 403
+    assert database_snapshot() == before
+
+
+def test_csc_filters_the_rotations_by_unit_and_by_due(client_for, world, transit_rotation):
+    services.revoke_grant(grant=world.provider_grant, acting_user=world.director, reason="Moved.")
+    CredentialRotation.objects.filter(pk=transit_rotation.pk).update(
+        due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    client = client_for(world.csc_staff)
+
+    def shown(query):
+        page = client.get(f"/rotations/{query}").content.decode()
+        return {name for name in ("Calgary Parks", "Calgary Transit") if f"{name} <span" in page}
+
+    assert shown("") == {"Calgary Parks", "Calgary Transit"}
+    assert shown("?business_unit=TRN") == {"Calgary Transit"}
+    assert shown("?business_unit=PKS") == {"Calgary Parks"}
+    assert shown("?overdue=yes") == {"Calgary Transit"}
+    assert shown("?overdue=yes&business_unit=PKS") == set()
 
 
 def test_the_password_change_is_recorded_with_the_checklist(client_for, world):

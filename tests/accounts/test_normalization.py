@@ -1,6 +1,7 @@
 """One key per account, whatever shape its address or handle is written in (accounts/normalization.py)."""
 
 import itertools
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Platform
 from accounts.normalization import (
     BLUESKY,
     FACEBOOK,
@@ -28,7 +30,6 @@ from accounts.normalization import (
     X,
     candidate_keys,
     normalize,
-    platform_of,
 )
 
 CHANNEL_ID = "UCaBcDeFgHiJkLmNoPqRsT12"
@@ -619,7 +620,7 @@ def test_a_bare_host_is_an_address_for_other_platforms():
     assert key_of("calgary.substack.com", OTHER) == "calgary.substack.com"
 
 
-# --- platform_of ---------------------------------------------------------------------------------------------------
+# --- which platform a host belongs to ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -643,8 +644,17 @@ def test_a_bare_host_is_an_address_for_other_platforms():
         ("javascript:alert(1)", None),
     ],
 )
-def test_platform_of_names_the_platform_of_a_host(url, platform):
-    assert platform_of(url) == platform
+def test_an_address_on_a_platforms_host_is_refused_under_another_platform_naming_its_own(url, platform):
+    """The host says which platform an address is on, whatever its subdomain or alias; an
+    address on no platform's host is not claimed by any."""
+    if platform is None:
+        try:
+            assert normalize(url, OTHER).platform == OTHER
+        except NotAnAccountAddress as error:
+            assert "belongs to" not in str(error)
+    else:
+        with pytest.raises(NotAnAccountAddress, match=re.escape(f"belongs to {Platform(platform).label}, not Other")):
+            normalize(url, OTHER)
 
 
 # --- candidate_keys ------------------------------------------------------------------------------------------------
@@ -1137,4 +1147,3 @@ def test_anything_pasted_is_an_account_or_a_message_for_a_person(value, platform
         assert str(error)
     else:
         assert candidates
-    assert platform_of(value) in (None, *PLATFORMS)

@@ -7,6 +7,7 @@ from accounts.models import AccountStatus, GrantStatus, ProviderGrant, SocialAcc
 from governance.models import AuditEvent
 from governance.services import WorkflowError
 from tests.factories import make_grant
+from tests.snapshot import database_snapshot
 
 
 def test_an_account_is_registered_under_its_normalised_address(org):
@@ -99,22 +100,39 @@ def test_a_designation_is_refused_while_the_employee_already_has_access(world):
     assert ProviderGrant.objects.filter(employee=world.provider_emp).count() == 1
 
 
-def test_a_designation_is_refused_on_leave_or_after_employment_ended(world):
-    for status, reason in (("leave", "is on leave"), ("terminated", "employment has ended")):
-        world.lead_emp.employment_status = status
-        world.lead_emp.save()
-        with pytest.raises(WorkflowError, match=reason):
-            services.designate_provider(
-                employee=world.lead_emp,
-                account=world.parks_account,
-                access_level="publisher",
-                acting_user=world.director,
-            )
+@pytest.mark.parametrize(("status", "reason"), [("leave", "is on leave"), ("terminated", "employment has ended")])
+def test_a_designation_is_refused_on_leave_or_after_employment_ended(world, status, reason):
+    world.lead_emp.employment_status = status
+    world.lead_emp.save()
+    before = database_snapshot()
+    with pytest.raises(WorkflowError, match=reason):
+        services.designate_provider(
+            employee=world.lead_emp,
+            account=world.parks_account,
+            access_level="publisher",
+            acting_user=world.director,
+        )
+    assert not ProviderGrant.objects.filter(employee=world.lead_emp).exists()
+    assert database_snapshot() == before
 
 
-def test_months_are_added_on_the_calendar():
+def test_a_designation_goes_by_the_account_as_it_is_now_not_the_callers_copy(world):
+    stale_copy = world.parks_account  # read while active …
+    SocialAccount.objects.filter(pk=stale_copy.pk).update(status=AccountStatus.DECOMMISSIONED)  # … closed since
+    before = database_snapshot()
+    with pytest.raises(WorkflowError, match="Calgary Parks is decommissioned"):
+        services.designate_provider(
+            employee=world.employee_emp, account=stale_copy, access_level="publisher", acting_user=world.director
+        )
+    assert not ProviderGrant.objects.filter(employee=world.employee_emp).exists()
+    assert database_snapshot() == before
+
+
+def test_the_recertification_date_is_months_away_on_the_calendar(settings):
     import datetime
 
-    assert services.add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
-    assert services.add_months(datetime.date(2026, 11, 24), 12) == datetime.date(2027, 11, 24)
-    assert services.add_months(datetime.date(2024, 2, 29), 12) == datetime.date(2025, 2, 28)
+    settings.RECERTIFY_MONTHS = 12
+    assert services.recertify_by_from(datetime.date(2026, 11, 24)) == datetime.date(2027, 11, 24)
+    assert services.recertify_by_from(datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
+    settings.RECERTIFY_MONTHS = 1
+    assert services.recertify_by_from(datetime.date(2026, 1, 31)) == datetime.date(2026, 2, 28)

@@ -160,6 +160,7 @@ def _queries(client, url):
 
 
 def _add_accounts(world, count):
+    """Parks accounts the provider (Lucas) operates: every persona's list grows with them."""
     start = world.parks.social_accounts.count()
     for n in range(start, start + count):
         account = make_account(
@@ -168,7 +169,7 @@ def _add_accounts(world, count):
             business_unit=world.parks,
             accountable_manager=world.manager_emp,
         )
-        make_grant(employee=world.employee_emp, account=account)
+        make_grant(employee=world.provider_emp, account=account)
 
 
 @pytest.mark.parametrize(
@@ -190,6 +191,8 @@ def test_registry_and_directory_cost_the_same_queries_for_5_rows_as_for_200(clie
     small = _queries(client, url)
     _add_accounts(world, 195)
     assert _queries(client, url) == small
+    if persona == "provider":  # the rows grew for the provider too: an N+1 would have shown
+        assert "199 accounts." in client.get(url).content.decode()
 
 
 def test_csc_registers_an_existing_account_once(client_for, world):
@@ -209,9 +212,39 @@ def test_csc_registers_an_existing_account_once(client_for, world):
     account = SocialAccount.objects.get(platform="youtube")
     assert response["Location"] == f"/accounts/{account.pk}/"
     assert account.normalized_url == "youtube.com/@cityofcalgary"
-    again = client.post("/accounts/new/", {**form, "address": "@cityofcalgary"})
-    assert "This account is already registered: City of Calgary." in again.content.decode()
+    again = client.post("/accounts/new/", {**form, "address": "@cityofcalgary", "display_name": "City TV"})
+    assert again.status_code == 200
+    assert again.context["form"].errors == {
+        "address": ["This account is already registered: City of Calgary (@CityOfCalgary)."]
+    }
+    page = again.content.decode()
+    assert 'value="@cityofcalgary"' in page and 'value="City TV"' in page  # what was typed, kept
     assert SocialAccount.objects.filter(platform="youtube").count() == 1
+
+
+def test_an_address_that_is_not_an_account_is_refused_on_its_field(client_for, world):
+    response = client_for(world.csc_staff).post(
+        "/accounts/new/",
+        {
+            "platform": "instagram",
+            "address": "https://www.instagram.com/p/Cx1",
+            "display_name": "A post",
+            "business_unit": world.parks.pk,
+            "accountable_manager": world.manager_emp.employee_number,
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["address"]
+    assert "not an account's own page" in response.context["form"].errors["address"][0]
+
+
+def test_revoking_from_the_account_page_comes_back_to_it(client_for, world):
+    page = client_for(world.manager).get(f"/accounts/{world.parks_account.pk}/").content.decode()
+    url = f"/accounts/{world.parks_account.pk}/grants/{world.provider_grant.pk}/revoke/"
+    assert f'action="{url}"' in page
+    response = client_for(world.manager).post(url, {"reason": "Moved teams."}, follow=True)
+    assert response.redirect_chain == [(f"/accounts/{world.parks_account.pk}/", 302)]
+    assert "Lucas Moreau&#x27;s access to Calgary Parks is revoked." in response.content.decode()
 
 
 def test_the_edit_form_shows_the_accountable_manager_by_employee_number(client_for, world):
@@ -269,3 +302,63 @@ def test_visitors_get_the_directory_from_the_cache_until_the_registry_changes(
             account=world.parks_account, acting_user=world.csc_staff, values={"listed_in_directory": False}
         )
     assert "Calgary Parks" not in client.get("/directory/?q=parks").content.decode()
+
+
+@pytest.fixture
+def cached_directory(client, world, settings, django_assert_num_queries, django_capture_on_commit_callbacks):
+    """The public directory served from the cache: `cached_directory()` is the page as a visitor
+    gets it now, and it is checked to come from the cache (no query) on a second look."""
+    from accounts.selectors import directory_changed
+
+    settings.DIRECTORY_CACHE_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_changed()  # a fresh generation: nothing cached by earlier runs on this Redis
+
+    def page():
+        content = client.get("/directory/").content.decode()
+        with django_assert_num_queries(0):
+            assert client.get("/directory/").content.decode() == content
+        return content
+
+    return page
+
+
+def test_registering_a_listed_account_shows_at_once_in_the_cached_directory(
+    cached_directory, world, django_capture_on_commit_callbacks
+):
+    from accounts import services
+
+    assert "Calgary Zoo Friends" not in cached_directory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register_account(
+            platform="facebook",
+            address="https://www.facebook.com/calgaryzoofriends",
+            display_name="Calgary Zoo Friends",
+            business_unit=world.parks,
+            accountable_manager=world.manager_emp,
+            acting_user=world.csc_staff,
+        )
+    assert "Calgary Zoo Friends" in cached_directory()
+
+
+def test_approving_a_new_account_shows_it_at_once_in_the_cached_directory(
+    cached_directory, world, django_capture_on_commit_callbacks
+):
+    from requests import services as request_services
+
+    name = world.mine_submitted.detail.proposed_name
+    assert name not in cached_directory()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_services.approve_request(governance_request=world.mine_submitted, acting_user=world.director)
+    assert name in cached_directory()
+
+
+def test_decommissioning_removes_the_account_at_once_from_the_cached_directory(
+    cached_directory, world, django_capture_on_commit_callbacks
+):
+    from accounts import services
+
+    assert "x.com/calgarytransit" in cached_directory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decommission_account(account=world.transit_account, acting_user=world.director)
+    assert "x.com/calgarytransit" not in cached_directory()

@@ -22,7 +22,6 @@ from accounts.models import (
     ReviewReason,
     RotationCause,
 )
-from accounts.services.registry import add_months
 from governance import services as people
 from governance.models import AuditEvent, Employee, EmploymentStatus, Notification, TrainingRecord
 from governance.roster import RosterRow
@@ -222,7 +221,7 @@ def test_each_cause_opens_one_review_and_keeping_it_holds_until_the_next_change(
     services.keep_access(review=review, acting_user=world.manager, note="Still runs the volunteer posts.")
     world.provider_grant.refresh_from_db()
     assert world.provider_grant.status == GrantStatus.ACTIVE
-    assert world.provider_grant.recertify_by == add_months(timezone.localdate(), settings.RECERTIFY_MONTHS)
+    assert world.provider_grant.recertify_by == services.recertify_by_from(timezone.localdate())
     assert services.sweep_stale_access().changed_rows == 0  # kept: not asked again for the same cause
     assert AuditEvent.objects.filter(verb="review.kept", target_id=str(review.pk)).count() == 1
 
@@ -547,3 +546,122 @@ def test_a_role_change_made_in_the_admin_opens_a_review_like_the_roster_does(
     world.provider_grant.refresh_from_db()
     assert world.provider_grant.status == GrantStatus.UNDER_REVIEW
     assert AuditEvent.objects.filter(verb="employee.role_changed", actor=admin_user).count() == 1
+
+
+@pytest.mark.parametrize(
+    "manager",
+    [lambda w: None, lambda w: w.transit_manager_emp],
+    ids=["no manager (the Director decides)", "a manager who does not sign in"],
+)
+def test_reviews_nobody_else_can_decide_go_to_the_directors(
+    world, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    Employee.objects.filter(pk=world.provider_emp.pk).update(
+        manager=manager(world), employment_status=EmploymentStatus.LEAVE, role_changed_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sweep_stale_access()
+    review = AccessReview.objects.get(reason=ReviewReason.ON_LEAVE)
+    assert review.assigned_to == manager(world)
+    [message] = [m for m in mailoutbox if m.to == [world.director_emp.email]]
+    assert message.subject == "Please review 1 provider access no manager can review"
+    assert "Lucas Moreau: Calgary Parks (Instagram) — On leave" in message.body
+    assert "the Director decides" in message.body
+    assert Notification.objects.filter(recipient=world.director, kind="access_reviews_opened").count() == 1
+
+    with (
+        time_machine.travel(review.due_at - datetime.timedelta(days=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.escalate_overdue().reviews_reminded == 1
+    [reminder] = [m for m in mailoutbox if m.subject.startswith("Reminder")]
+    assert reminder.to == [world.director_emp.email]
+
+
+def test_the_director_hears_of_a_role_change_once_even_without_a_manager(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    Employee.objects.filter(pk=world.provider_emp.pk).update(manager=None, role_changed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sweep_stale_access()
+    [message] = [m for m in mailoutbox if m.to == [world.director_emp.email]]
+    assert message.subject == "Please review 1 provider access no manager can review"
+
+
+def test_a_departure_closes_the_open_reviews_with_an_audit_event_each(world):
+    Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
+    services.sweep_stale_access()
+    review = AccessReview.objects.get()
+    Employee.objects.filter(pk=world.provider_emp.pk).update(employment_status=EmploymentStatus.TERMINATED)
+
+    services.sweep_stale_access()
+
+    review.refresh_from_db()
+    assert review.outcome == ReviewOutcome.REVOKED and review.resolved_at is not None
+    event = AuditEvent.objects.get(verb="review.revoked", target_id=str(review.pk))
+    assert event.actor is None and event.actor_label == "stale-access job"
+    assert event.note == "Employment ended (HR roster)."
+    assert event.changes == {"outcome": {"before": None, "after": "revoked"}}
+    assert event.target_repr == "Role changed review: Lucas Moreau on Calgary Parks"
+    assert not AccessReview.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_each_revoked_grant_is_audited_with_the_status_it_had(world):
+    statuses = [GrantStatus.ACTIVE, GrantStatus.UNDER_REVIEW, GrantStatus.SUSPENDED]
+    grants = [
+        make_grant(
+            employee=world.provider_emp,
+            account=make_account(
+                handle=f"@parks{n}",
+                display_name=f"Parks {n}",
+                business_unit=world.parks,
+                accountable_manager=world.manager_emp,
+            ),
+            status=status,
+        )
+        for n, status in enumerate(statuses)
+    ]
+    Employee.objects.filter(pk=world.provider_emp.pk).update(employment_status=EmploymentStatus.TERMINATED)
+    result = services.sweep_stale_access()
+    assert result.grants_revoked == 4  # and world.provider_grant
+    for grant, status in zip(grants, statuses, strict=True):
+        event = AuditEvent.objects.get(verb="grant.revoked", target_id=str(grant.pk))
+        assert event.changes == {"status": {"before": status, "after": "revoked"}}
+        assert event.target_repr == f"Lucas Moreau on {grant.account.display_name}"
+    assert result.rotations_opened == 4 == AuditEvent.objects.filter(verb="rotation.opened").count()
+    assert result.rotation_causes_added == 4 == AuditEvent.objects.filter(verb="rotation.cause_added").count()
+
+
+def test_a_second_escalation_of_a_suspended_grant_opens_no_second_rotation(world):
+    """Two reviews of one grant, due on different days: the first escalation suspends the grant
+    and the password is changed; the second finds it suspended already — nothing more to change."""
+    Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
+    services.sweep_stale_access()
+    first = AccessReview.objects.get()
+    later = AccessReview.objects.create(
+        grant=world.provider_grant,
+        reason=ReviewReason.RECERTIFICATION_DUE,
+        due_at=first.due_at + datetime.timedelta(days=5),
+        assigned_to=world.lead_emp,
+        notified_at=timezone.now(),
+    )
+    with time_machine.travel(first.due_at + datetime.timedelta(minutes=1)):
+        escalation = services.escalate_overdue()
+    assert escalation.grants_suspended == 1 and escalation.rotations_opened == 1
+    rotation = CredentialRotation.objects.get()
+    services.complete_rotation(
+        rotation=rotation,
+        acting_user=world.manager,
+        attestations=dict.fromkeys(
+            ["password_changed", "recovery_checked", "two_step_on", "sessions_signed_out"], True
+        ),
+    )
+
+    with time_machine.travel(later.due_at + datetime.timedelta(minutes=1)):
+        second = services.escalate_overdue()
+
+    assert second.reviews_escalated == 1
+    assert (second.grants_suspended, second.rotations_opened, second.rotation_causes_added) == (0, 0, 0)
+    assert not CredentialRotation.objects.filter(completed_at__isnull=True).exists()
+    assert AuditEvent.objects.filter(verb="rotation.opened").count() == 1
+    assert AuditEvent.objects.filter(verb="grant.suspended").count() == 1
