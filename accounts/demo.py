@@ -6,6 +6,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from governance.audit_verbs import Verb
 from governance.democlock import days_ago
 from governance.models import BusinessUnit, Employee
 
@@ -160,7 +161,7 @@ def seed_stale_access():
         with days_ago(4):
             Employee.objects.filter(pk=maya.pk).update(role_changed_at=timezone.now())
             build_audit_event(
-                verb="employee.role_changed",
+                verb=Verb.EMPLOYEE_ROLE_CHANGED,
                 target=maya,
                 actor_label="HR roster import (demo)",
                 changes={"job_title": {"before": "Team Lead, Park Events", "after": maya.job_title}},

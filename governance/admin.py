@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
 from . import services
+from .audit_verbs import Verb
 from .models import (
     AuditEvent,
     BusinessUnit,
@@ -19,7 +20,10 @@ admin.site.register(User, UserAdmin)
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Writes an audit event, with the changed fields, for every save and delete."""
+    """Writes an audit event, with the changed fields, for every save and delete: the verbs
+    (created, updated, deleted) come from `audit_verbs`."""
+
+    audit_verbs: tuple[str, str, str]
 
     def save_model(self, request, obj, form, change):
         before = {}
@@ -27,21 +31,22 @@ class AuditedAdmin(admin.ModelAdmin):
             before = {name: form.initial.get(name) for name in form.changed_data}
         super().save_model(request, obj, form, change)
         after = {name: form.cleaned_data.get(name) for name in form.changed_data}
-        label = obj._meta.model_name
+        created, updated, _ = self.audit_verbs
         services.record_admin_change(
             instance=obj,
             acting_user=request.user,
-            verb=f"{label}.{'updated' if change else 'created'}",
+            verb=updated if change else created,
             changes=services.diff(before, after),
         )
 
     def delete_model(self, request, obj):
-        services.record_admin_change(instance=obj, acting_user=request.user, verb=f"{obj._meta.model_name}.deleted")
+        services.record_admin_change(instance=obj, acting_user=request.user, verb=self.audit_verbs[2])
         super().delete_model(request, obj)
 
 
 @admin.register(BusinessUnit)
 class BusinessUnitAdmin(AuditedAdmin):
+    audit_verbs = (Verb.BUSINESS_UNIT_CREATED, Verb.BUSINESS_UNIT_UPDATED, Verb.BUSINESS_UNIT_DELETED)
     list_display = ("code", "name", "parent")
     search_fields = ("code", "name")
     list_select_related = ("parent",)
@@ -77,7 +82,7 @@ class EmployeeAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
-            services.record_admin_change(instance=obj, acting_user=request.user, verb="employee.created")
+            services.record_admin_change(instance=obj, acting_user=request.user, verb=Verb.EMPLOYEE_CREATED)
             return
         values = {
             name: form.cleaned_data[name] for name in services.EMPLOYEE_EDITABLE_FIELDS if name in form.cleaned_data
@@ -96,6 +101,7 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 @admin.register(TrainingRecord)
 class TrainingRecordAdmin(AuditedAdmin):
+    audit_verbs = (Verb.TRAINING_RECORDED, Verb.TRAINING_UPDATED, Verb.TRAINING_DELETED)
     list_display = ("employee", "course", "completed_on", "expires_on")
     list_filter = ("course",)
     search_fields = ("employee__employee_number", "employee__last_name")
@@ -105,6 +111,7 @@ class TrainingRecordAdmin(AuditedAdmin):
 
 @admin.register(StandardsVersion)
 class StandardsVersionAdmin(AuditedAdmin):
+    audit_verbs = (Verb.STANDARDS_VERSION_CREATED, Verb.STANDARDS_VERSION_UPDATED, Verb.STANDARDS_VERSION_DELETED)
     list_display = ("version", "title", "approved_on", "effective_from")
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts import services as registry
 from accounts.models import AccessLevel, AccountStatus, SocialAccount
 from accounts.normalization import NotAnAccountAddress, normalize
+from governance.audit_verbs import Verb
 from governance.permissions import employee_of
 from governance.selectors import directors
 from governance.services import WorkflowError, diff, display_name, notify, record_event
@@ -164,7 +165,7 @@ def create_account_request(*, acting_user, values, providers) -> AccountRequest:
         account_request.save()
         account_request.providers.set(providers)
         record_event(
-            verb="request.created",
+            verb=Verb.REQUEST_CREATED,
             target=account_request.governancerequest_ptr,
             acting_user=acting_user,
             changes=diff({}, _snapshot(account_request)),
@@ -192,7 +193,7 @@ def create_decommission_request(*, account, acting_user, values) -> Decommission
         decommission.title = _title_for(decommission)
         decommission.save()
         record_event(
-            verb="request.created",
+            verb=Verb.REQUEST_CREATED,
             target=decommission.governancerequest_ptr,
             acting_user=acting_user,
             changes=diff({}, _snapshot(decommission)),
@@ -223,7 +224,7 @@ def create_provider_access_request(
         access.title = _title_for(access)
         access.save()
         record_event(
-            verb="request.created",
+            verb=Verb.REQUEST_CREATED,
             target=access.governancerequest_ptr,
             acting_user=acting_user,
             changes=diff({}, {**_snapshot(access), "employee": employee.employee_number}),
@@ -250,18 +251,26 @@ def update_request(*, governance_request, acting_user, values, providers=None):
             detail.providers.set(providers)
         changes = diff(before, _snapshot(detail))
         if changes:
-            record_event(verb="request.updated", target=locked, acting_user=acting_user, changes=changes)
+            record_event(verb=Verb.REQUEST_UPDATED, target=locked, acting_user=acting_user, changes=changes)
     return detail
 
 
 # --- the workflow ----------------------------------------------------------------------------------
 
+#: What each action is called in a sentence, and the audit verb it writes.
 _VERBS = {
     Action.SUBMIT: "submitted",
     Action.RETURN: "returned",
     Action.APPROVE: "approved",
     Action.REJECT: "rejected",
     Action.WITHDRAW: "withdrawn",
+}
+_AUDIT_VERBS = {
+    Action.SUBMIT: Verb.REQUEST_SUBMITTED,
+    Action.RETURN: Verb.REQUEST_RETURNED,
+    Action.APPROVE: Verb.REQUEST_APPROVED,
+    Action.REJECT: Verb.REQUEST_REJECTED,
+    Action.WITHDRAW: Verb.REQUEST_WITHDRAWN,
 }
 
 
@@ -301,7 +310,7 @@ def _transition(governance_request, *, action, acting_user, note="", check, guar
         if effect is not None:
             effect(locked)
         record_event(
-            verb=f"request.{_VERBS[action]}",
+            verb=_AUDIT_VERBS[action],
             target=locked,
             acting_user=acting_user,
             note=note,
@@ -510,7 +519,7 @@ def add_comment(*, governance_request, acting_user, body) -> RequestComment:
         comment = RequestComment.objects.create(
             governance_request=governance_request, author=acting_user, body=body, created_at=timezone.now()
         )
-        record_event(verb="request.commented", target=governance_request, acting_user=acting_user, note=body)
+        record_event(verb=Verb.REQUEST_COMMENTED, target=governance_request, acting_user=acting_user, note=body)
         context = {**_request_context(governance_request), "author": display_name(acting_user), "comment": body}
         link = f"/requests/{governance_request.pk}/"
         if acting_user.pk == governance_request.requester_id:

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from governance import selectors as people
+from governance.audit_verbs import Verb
 from governance.models import Employee, EmploymentStatus, PolicyAcknowledgement
 from governance.services import WorkflowError, diff, notify, record_event
 
@@ -75,7 +76,7 @@ def register_account(
             raise WorkflowError("This account was registered a moment ago by someone else.") from error
         directory_changed()
         record_event(
-            verb="account.registered",
+            verb=Verb.ACCOUNT_REGISTERED,
             target=account,
             acting_user=acting_user,
             changes=diff(
@@ -106,7 +107,7 @@ def update_account(*, account, acting_user, values) -> SocialAccount:
             setattr(locked, name, value)
         locked.save()
         directory_changed()
-        record_event(verb="account.updated", target=locked, acting_user=acting_user, changes=changes)
+        record_event(verb=Verb.ACCOUNT_UPDATED, target=locked, acting_user=acting_user, changes=changes)
     return locked
 
 
@@ -172,7 +173,7 @@ def designate_provider(*, employee, account, access_level, acting_user, note="")
             recertify_by=recertify_by_from(timezone.localdate()),
         )
         record_event(
-            verb="grant.designated",
+            verb=Verb.GRANT_DESIGNATED,
             target=grant,
             acting_user=acting_user,
             note=note,
@@ -218,7 +219,7 @@ def revoke_grant(*, grant, acting_user, reason) -> ProviderGrant:
     return locked
 
 
-def _revoke(grant, *, acting_user, reason, verb="grant.revoked"):
+def _revoke(grant, *, acting_user, reason, verb=Verb.GRANT_REVOKED):
     before = grant.status
     grant.status = GrantStatus.REVOKED
     grant.revoked_by = acting_user
@@ -256,7 +257,7 @@ def set_decommissioning(*, account, acting_user, pending: bool):
     if changed:
         directory_changed()
         record_event(
-            verb="account.status_changed",
+            verb=Verb.ACCOUNT_STATUS_CHANGED,
             target=account,
             acting_user=acting_user,
             changes={"status": {"before": source, "after": target}},
@@ -276,7 +277,7 @@ def decommission_account(*, account, acting_user, note="") -> SocialAccount:
         locked.save(update_fields=["status", "updated_at"])
         directory_changed()
         record_event(
-            verb="account.decommissioned",
+            verb=Verb.ACCOUNT_DECOMMISSIONED,
             target=locked,
             acting_user=acting_user,
             note=note,

@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from governance.audit_verbs import Verb
 from governance.models import AuditEvent, Employee, TrainingCourse, TrainingRecord
 from governance.selectors import directors
 from governance.services import Message, WorkflowError, notify_many, record_event
@@ -324,7 +325,7 @@ def _open_reviews(*, now, employee_ids):
         return dict(
             _fetch(
                 f"WITH flagged AS ({insert} RETURNING id, grant_id, reason), "
-                f"audited AS ({_review_audit('review.opened', source='flagged', changes=opened)}), "
+                f"audited AS ({_review_audit(Verb.REVIEW_OPENED, source='flagged', changes=opened)}), "
                 "marked AS (UPDATE {grant} g SET status = 'under_review' "
                 "FROM (SELECT DISTINCT grant_id FROM flagged) f WHERE g.id = f.grant_id AND g.status = 'active') "
                 "SELECT reason, COUNT(*) FROM flagged GROUP BY reason",
@@ -336,7 +337,7 @@ def _open_reviews(*, now, employee_ids):
     # review_opened_idx finds this run's reviews again.
     _execute(
         _review_audit(
-            "review.opened",
+            Verb.REVIEW_OPENED,
             source="(SELECT id, grant_id, reason FROM {review} WHERE opened_at = %(now)s)",
             changes=opened,
         ),
@@ -364,7 +365,7 @@ def _departed(employee_ids):
 def _closed_reviews_audit(source):
     """Audit each review of `source` as closed: its provider's access was revoked (%(reason)s)."""
     changes = _change("outcome", "NULL", f"'{ReviewOutcome.REVOKED.value}'")
-    return _review_audit("review.revoked", source=source, changes=changes, note="%(reason)s")
+    return _review_audit(Verb.REVIEW_REVOKED, source=source, changes=changes, note="%(reason)s")
 
 
 def _end_access_of_departed(*, now, employee_ids, result):
@@ -381,7 +382,7 @@ def _end_access_of_departed(*, now, employee_ids, result):
     )
     departed = _departed(employee_ids)
     revoked_audit = _grant_audit(
-        "grant.revoked", source="revoked", before="g.old_status", after=GrantStatus.REVOKED.value, note="%(reason)s"
+        Verb.GRANT_REVOKED, source="revoked", before="g.old_status", after=GrantStatus.REVOKED.value, note="%(reason)s"
     )
     if _postgresql():
         # One statement: the grants it locks and revokes (RETURNING the status each had) feed
@@ -407,7 +408,7 @@ def _end_access_of_departed(*, now, employee_ids, result):
     # SQLite: everything is read while the grants still show the status they had; then revoke.
     revoked = _execute(
         _grant_audit(
-            "grant.revoked",
+            Verb.GRANT_REVOKED,
             source=f"(SELECT * FROM {{grant}} g WHERE {departed})",
             before="g.status",
             after=GrantStatus.REVOKED.value,
@@ -459,7 +460,7 @@ def _rotation_ctes(source):
 def _rotation_opened_audit(source):
     """Audit each rotation of `source` (rows r with id and account_id) as opened for %(cause)s."""
     return _audit(
-        "rotation.opened",
+        Verb.ROTATION_OPENED,
         CredentialRotation,
         id_expr="r.id",
         repr_expr="'Password change: ' || a.display_name",
@@ -471,7 +472,7 @@ def _rotation_opened_audit(source):
 def _cause_audit(source):
     """Audit each cause of `source` (rows c with rotation_id, employee_id and account_id)."""
     return _audit(
-        "rotation.cause_added",
+        Verb.ROTATION_CAUSE_ADDED,
         CredentialRotation,
         id_expr="c.rotation_id",
         repr_expr="'Password change: ' || a.display_name || ' (' || e.first_name || ' ' || e.last_name || ')'",
@@ -555,11 +556,11 @@ def _escalate_overdue_reviews(*, now, result):
     overdue = "resolved_at IS NULL AND escalated_at IS NULL AND due_at <= %(now)s"
 
     def escalated_audit(source):
-        return _review_audit("review.escalated", source=source, changes=_json("escalated"), kind="'Overdue'")
+        return _review_audit(Verb.REVIEW_ESCALATED, source=source, changes=_json("escalated"), kind="'Overdue'")
 
     def suspended_audit(source, before):
         return _grant_audit(
-            "grant.suspended", source=source, before=before, after=GrantStatus.SUSPENDED.value, note="%(note)s"
+            Verb.GRANT_SUSPENDED, source=source, before=before, after=GrantStatus.SUSPENDED.value, note="%(note)s"
         )
 
     if _postgresql():
@@ -606,7 +607,7 @@ def _escalate_overdue_rotations(*, now, result):
     values = _values(now, None, escalated=ESCALATED)
     overdue = "completed_at IS NULL AND escalated_at IS NULL AND due_at <= %(now)s"
     audit = _audit(
-        "rotation.escalated",
+        Verb.ROTATION_ESCALATED,
         CredentialRotation,
         id_expr="r.id",
         repr_expr="'Overdue password change: ' || a.display_name",
@@ -876,7 +877,7 @@ def keep_access(*, review, acting_user, note, recertify_by=None) -> AccessReview
         grant.recertify_by = recertify_by
         grant.save(update_fields=["status", "recertify_by"])
         record_event(
-            verb="review.kept",
+            verb=Verb.REVIEW_KEPT,
             target=locked,
             acting_user=acting_user,
             note=note,
@@ -899,7 +900,7 @@ def resolve_reviews_as_revoked(grant, *, acting_user, reason, now):
         )
         review.save(update_fields=["resolved_at", "resolved_by", "outcome", "note"])
         record_event(
-            verb="review.revoked",
+            verb=Verb.REVIEW_REVOKED,
             target=review,
             acting_user=acting_user,
             note=reason,
@@ -921,7 +922,7 @@ def open_rotation(*, account, reason, grant=None, acting_user=None, now=None) ->
             rotation = CredentialRotation.objects.select_for_update().get(account=account, completed_at__isnull=True)
         else:
             record_event(
-                verb="rotation.opened",
+                verb=Verb.ROTATION_OPENED,
                 target=rotation,
                 acting_user=acting_user,
                 changes={"reason": {"before": None, "after": reason}},
@@ -932,7 +933,7 @@ def open_rotation(*, account, reason, grant=None, acting_user=None, now=None) ->
     )
     if created:
         record_event(
-            verb="rotation.cause_added",
+            verb=Verb.ROTATION_CAUSE_ADDED,
             target=rotation,
             acting_user=acting_user,
             changes={"cause": {"before": None, "after": reason}},
@@ -960,7 +961,7 @@ def complete_rotation(*, rotation, acting_user, attestations, note="") -> Creden
         locked.save()
         SocialAccount.objects.filter(pk=locked.account_id).update(password_rotated_at=now)
         record_event(
-            verb="rotation.completed",
+            verb=Verb.ROTATION_COMPLETED,
             target=locked,
             acting_user=acting_user,
             note=note,

@@ -1,255 +1,23 @@
-"""Every change to people, the Standards, notifications and the audit trail.
-
-Each public function is one verb: it runs in a transaction, writes its audit event in the same
-transaction, and leaves side effects (email) to tasks enqueued after commit.
-"""
+"""People as HR knows them: the roster import, moves and the management paths."""
 
 import csv
-import datetime
 import io
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from . import tasks
-from .emails import build_email
-from .middleware import current_client_address
-from .models import (
-    AuditEvent,
-    BusinessUnit,
-    Employee,
-    EmploymentStatus,
-    Notification,
-    PolicyAcknowledgement,
-    StandardsVersion,
-    User,
-)
-from .roster import RosterInvalid, bulk_allocation, check_managers
-
-
-class WorkflowError(Exception):
-    """A rule of the Standards or of a workflow refused the change; the message tells the
-    person what happened, in words they can act on."""
-
-
-# --- the audit trail -------------------------------------------------------------------------
-
-
-def _plain(value):
-    """A JSON-safe rendering of a field value for the audit trail."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Model):
-        return str(value)
-    if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return str(value)
-
-
-def diff(before: dict, after: dict) -> dict:
-    """The fields whose values differ, as {"field": {"before": …, "after": …}}."""
-    return {
-        name: {"before": _plain(before.get(name)), "after": _plain(after.get(name))}
-        for name in after
-        if before.get(name) != after.get(name)
-    }
-
-
-def actor_label_for(acting_user, default="system"):
-    if acting_user is None:
-        return default
-    return acting_user.get_username()
-
-
-def build_audit_event(
-    *, verb, target=None, acting_user=None, actor_label=None, changes=None, note="", when=None
-) -> AuditEvent:
-    """An unsaved AuditEvent, for services that write many at once with bulk_create."""
-    return AuditEvent(
-        created_at=when or timezone.now(),
-        actor=acting_user,
-        actor_label=actor_label or actor_label_for(acting_user),
-        verb=verb,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:255] if target is not None else "",
-        changes={k: _plain(v) for k, v in (changes or {}).items()},
-        note=note,
-        ip_address=current_client_address(),
-    )
-
-
-def record_event(*, verb, target=None, acting_user=None, actor_label=None, changes=None, note="") -> AuditEvent:
-    """Append one event to the audit trail, inside the caller's transaction."""
-    event = build_audit_event(
-        verb=verb, target=target, acting_user=acting_user, actor_label=actor_label, changes=changes, note=note
-    )
-    event.save()
-    return event
-
-
-# --- notifications ---------------------------------------------------------------------------
-
-
-def _notification_address(user):
-    employee = getattr(user, "employee", None)
-    return (employee.email if employee else "") or user.email
-
-
-def display_name(user):
-    """How a person is named in emails and the audit trail: their employee name when they have one."""
-    employee = getattr(user, "employee", None)
-    return employee.full_name if employee else (user.get_full_name() or user.get_username())
-
-
-@dataclass(frozen=True)
-class Message:
-    """One notification to send: in the portal to each user, by email to users and mailboxes."""
-
-    kind: str
-    context: dict
-    link: str = ""
-    users: tuple = ()
-    mailboxes: tuple = ()
-
-
-def notify(*, kind, context, link="", users: Iterable = (), mailboxes: Iterable[str] = ()) -> list[Notification]:
-    """Tell people something: an in-portal notification for each user, and an email to each
-    user and mailbox, sent by a task after the surrounding transaction commits. A user named
-    twice is told once."""
-    return notify_many([Message(kind, context, link, tuple(users), tuple(mailboxes))])
-
-
-def notify_many(messages: Iterable[Message]) -> list[Notification]:
-    """`notify` for many messages at once: one insert whatever their number (for the jobs).
-    Users should come with their `employee` loaded (select_related) to keep it so."""
-    notifications = []
-    for message in messages:
-        seen_users = set()
-        for user in message.users:
-            if user is None or user.pk in seen_users or not user.is_active:
-                continue
-            seen_users.add(user.pk)
-            name = display_name(user)
-            built = build_email(message.kind, context=message.context, link=message.link, recipient_name=name)
-            notifications.append(
-                Notification(
-                    recipient=user,
-                    email=_notification_address(user),
-                    kind=message.kind,
-                    context={**message.context, "recipient_name": name},
-                    subject=built.subject,
-                    body=built.text,
-                    link=message.link,
-                )
-            )
-        for address in dict.fromkeys(message.mailboxes):
-            if not address:
-                continue
-            built = build_email(message.kind, context=message.context, link=message.link)
-            notifications.append(
-                Notification(
-                    email=address,
-                    kind=message.kind,
-                    context=message.context,
-                    subject=built.subject,
-                    body=built.text,
-                    link=message.link,
-                )
-            )
-    Notification.objects.bulk_create(notifications)
-    for notification in notifications:
-        if notification.email:
-            tasks.send_notification_email.delay_on_commit(notification.pk)
-    return notifications
-
-
-def deliver_notification_email(*, notification_id) -> bool:
-    """Send a notification's email once. A concurrent or repeated delivery of the same
-    notification finds it locked or already sent and does nothing."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .exclude(email="")
-            .first()
-        )
-        if notification is None:
-            return False
-        built = build_email(
-            notification.kind,
-            context=notification.context,
-            link=notification.link,
-            recipient_name=notification.context.get("recipient_name", ""),
-        )
-        message = EmailMultiAlternatives(subject=built.subject, body=built.text, to=[notification.email])
-        message.attach_alternative(built.html, "text/html")
-        message.send()
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
-
-
-def mark_notifications_read(*, acting_user, notification_ids=None) -> int:
-    """Mark the user's own notifications read (all unread ones when no ids are given)."""
-    unread = Notification.objects.filter(recipient=acting_user, read_at__isnull=True)
-    if notification_ids is not None:
-        unread = unread.filter(pk__in=notification_ids)
-    return unread.update(read_at=timezone.now())
-
-
-# --- the Standards ---------------------------------------------------------------------------
-
-
-def acknowledge_standards(*, employee: Employee, standards_version: StandardsVersion, acting_user):
-    """Record that the employee read this version of the Standards; audit event and receipt."""
-    if employee.user_id != acting_user.pk:
-        raise WorkflowError("Only the employee themselves can acknowledge the Standards.")
-    current = StandardsVersion.objects.current()
-    if current is None or current.pk != standards_version.pk:
-        raise WorkflowError("Only the version of the Standards in force can be acknowledged.")
-    with transaction.atomic():
-        acknowledgement, created = PolicyAcknowledgement.objects.get_or_create(
-            employee=employee, standards_version=standards_version
-        )
-        if not created:
-            return acknowledgement
-        record_event(
-            verb="standards.acknowledged",
-            target=employee,
-            acting_user=acting_user,
-            changes={"standards_version": {"before": None, "after": standards_version.version}},
-        )
-        notify(
-            kind="standards_acknowledged",
-            context={
-                "version": standards_version.version,
-                "title": standards_version.title,
-                "acknowledged_at": timezone.localtime(acknowledgement.acknowledged_at).strftime("%Y-%m-%d %H:%M"),
-            },
-            link="/standards/",
-            users=[acting_user],
-        )
-    return acknowledgement
-
-
-# --- the HR roster ---------------------------------------------------------------------------
+from ..audit_verbs import Verb
+from ..middleware import current_client_address
+from ..models import AuditEvent, BusinessUnit, Employee, EmploymentStatus, User
+from ..roster import RosterInvalid, bulk_allocation, check_managers
+from .audit import actor_label_for, diff, record_event
+from .errors import WorkflowError
 
 ROLE_FIELDS = ("job_title", "business_unit", "manager", "employment_status")
 _ROSTER_LOCK = 7_303_001  # pg_advisory_xact_lock key: one roster import at a time
@@ -313,7 +81,7 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
         for row in rows:
             current = existing.get(row.employee_number)
             if current is None:
-                staged.append(_staged(row, "employee.created", diff({}, _roster_values(row)), role_changed=False))
+                staged.append(_staged(row, Verb.EMPLOYEE_CREATED, diff({}, _roster_values(row)), role_changed=False))
                 continue
             if current[9] and current[1:8] == (*row[2:7], *row[8:10]):
                 result.unchanged += 1
@@ -325,15 +93,15 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
             result.manager_changes += "manager" in changes
             role_changed = any(name in changes for name in ROLE_FIELDS)
             if "employment_status" in changes and row.employment_status == EmploymentStatus.TERMINATED:
-                verb = "employee.employment_ended"
+                verb = Verb.EMPLOYEE_EMPLOYMENT_ENDED
                 result.employment_ended_ids.append(pk)
             elif role_changed:
-                verb = "employee.role_changed"
+                verb = Verb.EMPLOYEE_ROLE_CHANGED
                 result.role_changed_ids.append(pk)
             elif "in_hr_roster" in changes:
-                verb = "employee.returned_to_roster"
+                verb = Verb.EMPLOYEE_RETURNED_TO_ROSTER
             else:
-                verb = "employee.updated"
+                verb = Verb.EMPLOYEE_UPDATED
             staged.append(_staged(row, verb, changes, role_changed=role_changed))
         if staged:
             result.created = _apply_staged(staged, now=now, acting_user=acting_user, label=label)
@@ -350,7 +118,7 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
             for row in missing:
                 events.append(
                     _roster_event(
-                        "employee.left_roster",
+                        Verb.EMPLOYEE_LEFT_ROSTER,
                         row[8],
                         f"{row[1]} {row[2]} ({row[0]})",
                         employee_type,
@@ -382,7 +150,7 @@ WHERE governance_employee.id = tree.id AND governance_employee.management_path <
 
 def forget_business_unit_choices():
     """After commit, drop the cached filter menu of business units (they changed)."""
-    from .selectors import BUSINESS_UNIT_CHOICES_KEY
+    from ..selectors import BUSINESS_UNIT_CHOICES_KEY
 
     transaction.on_commit(lambda: cache.delete(BUSINESS_UNIT_CHOICES_KEY))
 
@@ -470,8 +238,8 @@ def _apply_staged(staged, *, now, acting_user, label):
             "created_at, updated_at, management_path) "
             "SELECT s.employee_number, s.first_name, s.last_name, s.email, s.job_title, b.id, NULL, "
             f"s.employment_status, NULL, TRUE, NULL, NULL, %s, %s, '' FROM {stage} s "
-            f"JOIN {unit} b ON b.code = s.business_unit_code WHERE s.verb = 'employee.created'",
-            [now, now],
+            f"JOIN {unit} b ON b.code = s.business_unit_code WHERE s.verb = %s",
+            [now, now, Verb.EMPLOYEE_CREATED],
         )
         created = cursor.rowcount
         cursor.execute(
@@ -561,7 +329,7 @@ def _upsert_business_units(rows, result, label, now):
     unit_type = ContentType.objects.get_for_model(BusinessUnit)
     events = [
         _roster_event(
-            "business_unit.created",
+            Verb.BUSINESS_UNIT_CREATED,
             unit.pk,
             unit,
             unit_type,
@@ -574,7 +342,7 @@ def _upsert_business_units(rows, result, label, now):
     for unit in renamed:
         events.append(
             _roster_event(
-                "business_unit.renamed",
+                Verb.BUSINESS_UNIT_RENAMED,
                 unit.pk,
                 unit,
                 unit_type,
@@ -603,7 +371,7 @@ def _deactivate_terminated_users(rows, result, label, now):
     user_type = ContentType.objects.get_for_model(User)
     return [
         _roster_event(
-            "user.deactivated", pk, username, user_type, label, now, {"is_active": {"before": True, "after": False}}
+            Verb.USER_DEACTIVATED, pk, username, user_type, label, now, {"is_active": {"before": True, "after": False}}
         )
         for pk, username in users
     ]
@@ -647,7 +415,13 @@ def update_employee(*, employee: Employee, acting_user, values: dict) -> Employe
         ended = "employment_status" in changes and locked.employment_status == EmploymentStatus.TERMINATED
         if ended and locked.user_id:
             User.objects.filter(pk=locked.user_id, is_active=True).update(is_active=False)
-        verb = "employee.employment_ended" if ended else "employee.role_changed" if role_changed else "employee.updated"
+        verb = (
+            Verb.EMPLOYEE_EMPLOYMENT_ENDED
+            if ended
+            else Verb.EMPLOYEE_ROLE_CHANGED
+            if role_changed
+            else Verb.EMPLOYEE_UPDATED
+        )
         record_event(verb=verb, target=locked, acting_user=acting_user, changes=changes)
         if ended or role_changed:
             announce_employee_changes([locked.pk])
