@@ -1,5 +1,8 @@
 """Sign-in backends: passwords (with django-axes in front) and an optional trusted SSO header."""
 
+import datetime
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
@@ -9,6 +12,25 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import render
+from django.utils import timezone
+
+from .client_address import is_address_in
+
+logger = logging.getLogger(__name__)
+
+
+def employee_has_left(employee, now=None) -> bool:
+    """True when HR says this employee is gone: employment ended, or missing from the full HR
+    roster for longer than ROSTER_MISSING_GRACE_HOURS (a probable departure)."""
+    from .models import EmploymentStatus
+
+    if employee.employment_status == EmploymentStatus.TERMINATED:
+        return True
+    if employee.in_hr_roster or employee.roster_missing_since is None:
+        return False
+    grace = datetime.timedelta(hours=settings.ROSTER_MISSING_GRACE_HOURS)
+    return employee.roster_missing_since + grace <= (now or timezone.now())
 
 
 def signed_in_users():
@@ -52,10 +74,19 @@ class PortalModelBackend(ModelBackend):
         # on their next request, whatever session they still hold.
         return user if self.user_can_authenticate(user) else None
 
+    def user_can_authenticate(self, user):
+        """Active, and — when the sign-in belongs to an employee — still employed and in the HR
+        roster (a full roster that left them out counts once ROSTER_MISSING_GRACE_HOURS passed),
+        whether or not the job that turns such sign-ins off has run yet."""
+        if user is None or not super().user_can_authenticate(user):
+            return False
+        employee = getattr(user, "employee", None)
+        return employee is None or not employee_has_left(employee)
+
 
 class TrustedHeaderBackend(RemoteUserBackend, PortalModelBackend):
-    """SSO: the user named by the trusted proxy's header. Never creates users; off unless
-    SSO_HEADER is set."""
+    """SSO: the user named by the trusted proxy's header. Never creates users, never signs in a
+    superuser (IT signs in with a password and a second factor); off unless SSO_HEADER is set."""
 
     create_unknown_user = False
 
@@ -64,9 +95,17 @@ class TrustedHeaderBackend(RemoteUserBackend, PortalModelBackend):
             return None
         return super().authenticate(request, remote_user)
 
+    def user_can_authenticate(self, user):
+        if user is not None and user.is_superuser:
+            logger.warning("SSO header named the superuser %r: refused; superusers sign in with a password.", user.pk)
+            return False
+        return super().user_can_authenticate(user)
+
 
 class TrustedHeaderMiddleware(RemoteUserMiddleware):
-    """Signs in the user named in the SSO_HEADER request header; does nothing when unset."""
+    """Signs in the user named in the SSO_HEADER request header; does nothing when unset. The
+    header is believed only on a connection from one of SSO_TRUSTED_PROXIES: from anywhere else
+    the request is refused (403) and logged, whoever it names."""
 
     @property
     def header(self):
@@ -75,4 +114,18 @@ class TrustedHeaderMiddleware(RemoteUserMiddleware):
     def __call__(self, request):
         if not settings.SSO_HEADER:
             return self.get_response(request)
+        if self.header in request.META and not is_address_in(
+            request.META.get("REMOTE_ADDR"), settings.SSO_TRUSTED_PROXIES
+        ):
+            logger.warning(
+                "Refused a request carrying the SSO header %s from %s, which is not in SSO_TRUSTED_PROXIES.",
+                settings.SSO_HEADER,
+                request.META.get("REMOTE_ADDR"),
+            )
+            return render(
+                request,
+                "403.html",
+                {"exception": "This request names a signed-in person, but did not come through the City's sign-in service."},
+                status=403,
+            )
         return super().__call__(request)

@@ -2,7 +2,7 @@
 
 from contextvars import ContextVar
 
-from axes.helpers import get_client_ip_address
+from .client_address import client_address
 
 _client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
 
@@ -17,8 +17,8 @@ class ClientAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # The same address django-axes sees, so proxies are handled one way everywhere.
-        token = _client_address.set(get_client_ip_address(request) or None)
+        # The same address django-axes sees (AXES_CLIENT_IP_CALLABLE): what our proxies vouch for.
+        token = _client_address.set(client_address(request) or None)
         try:
             return self.get_response(request)
         finally:

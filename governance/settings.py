@@ -128,8 +128,11 @@ else:
 # Sessions live in the database and are read through the cache, so a page costs no
 # session query; deactivating a user ends their sessions on the next request.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day: the absolute limit, from sign-in
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# SESSION_IDLE_MINUTES (default: 30): a signed-in session unused this long is signed out
+# (governance/sessions.py), besides the absolute limit of SESSION_COOKIE_AGE from sign-in.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 
 AUTH_USER_MODEL = "governance.User"
 AUTHENTICATION_BACKENDS = [
@@ -144,8 +147,23 @@ LOGOUT_REDIRECT_URL = "login"
 
 # SSO_HEADER (default: unset, SSO off). When set, e.g. to X-Forwarded-User, a trusted
 # reverse proxy that authenticates people names the signed-in user's username in this
-# header. Only turn it on behind a proxy that strips the header from outside requests.
+# header. SSO_TRUSTED_PROXIES (default: none), comma-separated addresses or networks: the header
+# is believed only on connections from these addresses (the proxy itself, not X-Forwarded-For);
+# from anywhere else the request is refused and logged. It never signs in a superuser.
 SSO_HEADER = env("SSO_HEADER", default="")
+SSO_TRUSTED_PROXIES = env.list("SSO_TRUSTED_PROXIES", default=[])
+
+# MFA_REQUIRED (default: on when DEBUG is off, off when it is on). On: the Director, CSC staff,
+# auditors, HR and superusers who sign in with a password must also give a code from an
+# authenticator app (TOTP, django-otp), enrolling on their first sign-in; recovery codes stand in
+# for a lost phone. Off (the embedded default, `make run`): a password alone signs them in. Anyone
+# may enrol either way, and once enrolled is always asked for a code. SSO sign-ins are the
+# identity provider's to protect.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=not DEBUG)
+# The name authenticator apps show for the portal's entry.
+OTP_TOTP_ISSUER = "City of Calgary Social Media Governance"
+# How many recovery codes enrolment gives (each works once).
+MFA_RECOVERY_CODES = 10
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,12 +179,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# AXES_IPWARE_PROXY_COUNT (default: 0). Behind N trusted proxies, the client address is
-# taken from X-Forwarded-For; 0 means the connecting address is the client.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The client address (lockouts, the audit trail) comes from governance/client_address.py, which
+# believes only what the portal's own proxies appended to X-Forwarded-For, never the left-most
+# entry a client can write. TRUSTED_PROXY_COUNT (default: 0, or the older AXES_IPWARE_PROXY_COUNT):
+# the number of proxies in front of the portal; the client is the address the outermost one
+# appended. TRUSTED_PROXY_ADDRESSES (default: none), comma-separated addresses or networks of the
+# proxies (10.0.0.0/8, 192.0.2.7): when set, the client is the first address, from the right, that
+# is not one of them — preferred when the path through the proxies can vary.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_IPWARE_PROXY_COUNT", default=0))
+TRUSTED_PROXY_ADDRESSES = env.list("TRUSTED_PROXY_ADDRESSES", default=[])
+AXES_CLIENT_IP_CALLABLE = "governance.client_address.client_address"
 
 LANGUAGE_CODE = "en-ca"
 # TIME_ZONE (default: America/Edmonton).
@@ -216,6 +238,9 @@ REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=14)
 ROTATION_DUE_HOURS = env.int("ROTATION_DUE_HOURS", default=24)
 # RECERTIFY_MONTHS (default: 12): a provider designation must be recertified this often.
 RECERTIFY_MONTHS = env.int("RECERTIFY_MONTHS", default=12)
+# ROSTER_MISSING_GRACE_HOURS (default: 0): hours after a full HR roster first leaves an employee
+# out before their sign-in stops working (their grants are suspended at once, whatever this is).
+ROSTER_MISSING_GRACE_HOURS = env.int("ROSTER_MISSING_GRACE_HOURS", default=0)
 
 # Celery. The broker is Redis when REDIS_URL is set; otherwise tasks run in-process, eagerly.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"

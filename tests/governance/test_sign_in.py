@@ -75,14 +75,14 @@ class TestTrustedHeaderSSO:
         client = Client(HTTP_X_FORWARDED_USER="employee")
         assert client.get("/").status_code == 302
 
-    @override_settings(SSO_HEADER="X-Forwarded-User")
+    @override_settings(SSO_HEADER="X-Forwarded-User", SSO_TRUSTED_PROXIES=["127.0.0.1"])
     def test_the_proxy_header_names_the_signed_in_user(self, employee):
         client = Client(HTTP_X_FORWARDED_USER="employee")
         response = client.get("/")
         assert response.status_code == 200
         assert "Welcome, Jordan" in response.content.decode()
 
-    @override_settings(SSO_HEADER="X-Forwarded-User")
+    @override_settings(SSO_HEADER="X-Forwarded-User", SSO_TRUSTED_PROXIES=["127.0.0.1"])
     def test_an_unknown_name_is_not_created_and_not_signed_in(self, db):
         from governance.models import User
 
@@ -90,18 +90,53 @@ class TestTrustedHeaderSSO:
         assert client.get("/").status_code == 302
         assert not User.objects.filter(username="stranger").exists()
 
-    @override_settings(SSO_HEADER="X-Forwarded-User")
+    @override_settings(SSO_HEADER="X-Forwarded-User", SSO_TRUSTED_PROXIES=["127.0.0.1"])
     def test_an_inactive_user_named_by_the_header_is_refused(self, employee):
         employee.is_active = False
         employee.save()
         assert Client(HTTP_X_FORWARDED_USER="employee").get("/").status_code == 302
 
-    @override_settings(SSO_HEADER="X-Forwarded-User")
+    @override_settings(SSO_HEADER="X-Forwarded-User", SSO_TRUSTED_PROXIES=["127.0.0.1"])
     def test_when_the_header_names_someone_else_the_session_follows_the_header(self, employee, outsider):
         client = Client(HTTP_X_FORWARDED_USER="employee")
         assert "Welcome, Jordan" in client.get("/").content.decode()
         client.defaults["HTTP_X_FORWARDED_USER"] = "outsider"
         assert "Welcome, Isaac" in client.get("/").content.decode()
+
+    @override_settings(SSO_HEADER="X-Forwarded-User", SSO_TRUSTED_PROXIES=["10.0.0.0/8"])
+    def test_the_header_from_an_address_that_is_not_the_proxy_is_refused_and_logged(self, employee, caplog):
+        client = Client(HTTP_X_FORWARDED_USER="employee", REMOTE_ADDR="203.0.113.9")
+        response = client.get("/")
+        assert response.status_code == 403
+        assert "did not come through the City" in response.content.decode()
+        assert "203.0.113.9" in caplog.text and "SSO_TRUSTED_PROXIES" in caplog.text
+        assert "_auth_user_id" not in client.session
+
+    @override_settings(SSO_HEADER="X-Forwarded-User", SSO_TRUSTED_PROXIES=["10.0.0.0/8"])
+    def test_a_forged_forwarded_for_does_not_make_a_request_come_from_the_proxy(self, employee):
+        client = Client(HTTP_X_FORWARDED_USER="employee", HTTP_X_FORWARDED_FOR="10.0.0.5", REMOTE_ADDR="203.0.113.9")
+        assert client.get("/").status_code == 403
+
+    @override_settings(SSO_HEADER="X-Forwarded-User", SSO_TRUSTED_PROXIES=[])
+    def test_with_no_trusted_proxy_configured_the_header_signs_no_one_in(self, employee):
+        assert Client(HTTP_X_FORWARDED_USER="employee").get("/").status_code == 403
+
+    @override_settings(SSO_HEADER="X-Forwarded-User", SSO_TRUSTED_PROXIES=["127.0.0.1"])
+    def test_the_header_never_signs_in_a_superuser(self, db, caplog):
+        from tests.factories import UserFactory
+
+        UserFactory(username="it-admin", is_superuser=True, is_staff=True)
+        client = Client(HTTP_X_FORWARDED_USER="it-admin")
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+        assert client.get("/admin/").status_code == 302
+        assert "superuser" in caplog.text
+
+    @override_settings(SSO_HEADER="X-Forwarded-User", SSO_TRUSTED_PROXIES=["127.0.0.1"])
+    def test_password_sign_in_still_works_without_the_header(self, employee):
+        client = Client()
+        assert sign_in(client, "employee").status_code == 302
+        assert client.get("/").status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/", "/standards/", "/notifications/"])
