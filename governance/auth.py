@@ -125,7 +125,7 @@ class TrustedHeaderMiddleware(RemoteUserMiddleware):
             return render(
                 request,
                 "403.html",
-                {"exception": "This request names a signed-in person, but did not come through the City's sign-in service."},
+                {"exception": "This request names a person, but did not come through the City's sign-in service."},
                 status=403,
             )
         return super().__call__(request)
