@@ -1,6 +1,7 @@
 """Who may see and do what in the registry (DESIGN §2), and the lookups that 404."""
 
 import rules
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -90,6 +91,24 @@ def holds_grant(user, grant):
 can_revoke_grant = (is_csc | manages_grant_holder) & ~holds_grant
 #: Resolving a review is deciding about the access it is about: the same rule.
 can_resolve_review = can_revoke_grant
+
+
+def hide_notes_from_co_providers(user, account, grants, history) -> None:
+    """Blank, on the objects about to be shown, the revocation reasons of `grants` and the notes
+    of `history` events about grants this person may not read them for. The Director, CSC,
+    auditors, the account's managers and the provider's managers read them all, and a provider
+    reads those about their own access; a co-provider does not read why another provider lost
+    access or what their reviewer noted."""
+    if reads_everything(user) or manages_owning_unit(user, account):
+        return
+    hidden = {grant.pk for grant in grants if not (manages_grant_holder(user, grant) or holds_grant(user, grant))}
+    for grant in grants:
+        if grant.pk in hidden:
+            grant.revoke_reason = ""
+    grant_type = ContentType.objects.get_for_model(ProviderGrant)
+    for event in history:
+        if event.target_type_id == grant_type.pk and event.target_id in {str(pk) for pk in hidden}:
+            event.note = ""
 
 
 def may_propose_provider(user, employee):

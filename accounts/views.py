@@ -23,7 +23,13 @@ from governance.services import WorkflowError
 from . import selectors, services
 from .forms import AccountDetailsForm, RegisterAccountForm, RegistryFilterForm, RevokeGrantForm
 from .models import Platform
-from .permissions import accounts_visible_to, get_account_for_user, get_grant_for_user, revocable
+from .permissions import (
+    accounts_visible_to,
+    get_account_for_user,
+    get_grant_for_user,
+    hide_notes_from_co_providers,
+    revocable,
+)
 
 PAGE_SIZE = 50
 
@@ -126,6 +132,7 @@ def account_detail(request, pk):
     account = get_account_for_user(request.user, pk)
     live, past, history = selectors.account_page(account)
     user = request.user
+    hide_notes_from_co_providers(user, account, [*live, *past], history)
     may_revoke = revocable(user, live)
     for grant in live:
         grant.may_revoke = grant.pk in may_revoke

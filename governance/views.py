@@ -4,6 +4,7 @@ The home page is the one place that gathers every app's work for a person, so th
 reads from `accounts` and `requests` selectors; the people domain itself never does."""
 
 import asyncio
+import logging
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -25,6 +26,8 @@ from requests.selectors import mine, waiting_count
 from . import selectors, services
 from .models import Notification, TrainingCourse
 from .permissions import employee_of, is_csc
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -145,15 +148,18 @@ def notifications_read(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers and compose: 200 when every check passes, 503 naming what failed.
+    """For load balancers and compose: 200 when every check passes, 503 naming which check
+    failed — but not how: the error (which names internal hosts and ports) goes to the log only.
     Checks the database, and the broker when one is configured (REDIS_URL)."""
     checks = {"database": Database()}
     if settings.REDIS_URL:
         checks["broker"] = Redis(client_factory=lambda: RedisClient.from_url(settings.REDIS_URL))
     results = async_to_sync(_run_checks)(list(checks.values()))
-    states = {
-        name: "ok" if result.error is None else str(result.error) for name, result in zip(checks, results, strict=True)
-    }
+    states = {}
+    for name, result in zip(checks, results, strict=True):
+        states[name] = "ok" if result.error is None else "unavailable"
+        if result.error is not None:
+            logger.error("Health check %s failed: %s", name, result.error)
     healthy = all(result.error is None for result in results)
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": states}, status=200 if healthy else 503

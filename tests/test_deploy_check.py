@@ -88,3 +88,21 @@ def test_the_embedded_default_runs_tasks_in_process_and_prints_email():
         "django.core.mail.backends.console.EmailBackend",
         "django.core.cache.backends.locmem.LocMemCache",
     ]
+
+
+def test_the_web_server_refuses_a_short_or_published_secret_key():
+    weak = {
+        "short": "too-short-0123456789",
+        "repeated": "a" * 60,
+        "the development default": "django-insecure-development-only-key-not-for-production",
+        "Django's insecure prefix": "django-insecure-" + "x9Qm2" * 10,
+    }
+    for why, key in weak.items():
+        result = python("-c", "import governance.wsgi", env={**PRODUCTION, "SECRET_KEY": key})
+        assert result.returncode != 0, why
+        assert "SECRET_KEY is" in result.stderr, why
+
+
+def test_with_debug_on_the_development_key_still_serves_make_run():
+    result = python("-c", "import governance.wsgi", env={"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr

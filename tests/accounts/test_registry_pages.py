@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts import services
 from accounts.models import AccountStatus, GrantStatus
 from accounts.views import spreadsheet_safe
 from tests.factories import make_account, make_grant
@@ -362,3 +363,18 @@ def test_decommissioning_removes_the_account_at_once_from_the_cached_directory(
     with django_capture_on_commit_callbacks(execute=True):
         services.decommission_account(account=world.transit_account, acting_user=world.director)
     assert "x.com/calgarytransit" not in cached_directory()
+
+
+def test_co_providers_do_not_read_why_another_provider_lost_access(client_for, world):
+    """Lucas and Jordan both operate the Parks account; Jordan's access is revoked with a
+    reason. Lucas (a co-provider) sees that Jordan was a provider but not why the access ended;
+    the managers, CSC, the Director and auditors read the reason (Jordan was told it by email)."""
+    reason = "Posted a private matter about a colleague."
+    jordan = make_grant(employee=world.employee_emp, account=world.parks_account)
+    services.revoke_grant(grant=jordan, acting_user=world.director, reason=reason)
+    url = f"/accounts/{world.parks_account.pk}/"
+    co_provider_page = client_for(world.provider).get(url).content.decode()
+    assert "Jordan Ellis" in co_provider_page
+    assert "private matter" not in co_provider_page
+    for reader in (world.manager, world.csc_staff, world.director, world.auditor):
+        assert "private matter" in client_for(reader).get(url).content.decode(), reader.username

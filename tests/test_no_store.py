@@ -1,0 +1,91 @@
+"""`Cache-Control: no-store` on every page a signed-in person gets and on every export, walking
+the whole URL map: a URL added to the portal fails the first test until it is listed here."""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.factories import UserFactory
+
+#: Every named URL of the portal (the Django admin aside: see the last test), with the arguments
+#: that build it from the `world` fixture. Adding a URL: add its name and a function of `world`
+#: giving its keyword arguments ({} when it has none). Objects that do not exist are fine: the
+#: 404 must not be cached either.
+URLS = {
+    "home": lambda w: {},
+    "login": lambda w: {},
+    "logout": lambda w: {},
+    "standards": lambda w: {},
+    "standards-acknowledge-link": lambda w: {"token": "not-a-token"},
+    "notifications": lambda w: {},
+    "notifications-read": lambda w: {},
+    "requests:list": lambda w: {},
+    "requests:new": lambda w: {},
+    "requests:new-decommission": lambda w: {"account_pk": w.parks_account.pk},
+    "requests:new-provider-access": lambda w: {"account_pk": w.parks_account.pk},
+    "requests:detail": lambda w: {"pk": w.mine_submitted.pk},
+    "requests:edit": lambda w: {"pk": w.mine_draft.pk},
+    "requests:submit": lambda w: {"pk": w.mine_draft.pk},
+    "requests:return": lambda w: {"pk": w.mine_submitted.pk},
+    "requests:approve": lambda w: {"pk": w.mine_submitted.pk},
+    "requests:reject": lambda w: {"pk": w.mine_submitted.pk},
+    "requests:withdraw": lambda w: {"pk": w.mine_submitted.pk},
+    "requests:comment": lambda w: {"pk": w.mine_submitted.pk},
+    "accounts:list": lambda w: {},
+    "accounts:export": lambda w: {},
+    "accounts:register": lambda w: {},
+    "accounts:detail": lambda w: {"pk": w.parks_account.pk},
+    "accounts:edit": lambda w: {"pk": w.parks_account.pk},
+    "accounts:revoke-grant": lambda w: {"pk": w.parks_account.pk, "grant_pk": w.provider_grant.pk},
+    "access:team": lambda w: {},
+    "access:keep": lambda w: {"pk": 999_999},
+    "access:rotations": lambda w: {},
+    "access:complete-rotation": lambda w: {"pk": 999_999},
+    "mfa:verify": lambda w: {},
+    "mfa:enrol": lambda w: {},
+    "mfa:qr-code": lambda w: {},
+    "directory": lambda w: {},
+    "directory-json": lambda w: {},
+    "healthz": lambda w: {},
+}
+
+
+def _names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+            yield from _names(pattern.url_patterns, inner or namespace)
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_of_the_portal_is_listed_here():
+    names = set(_names(get_resolver().url_patterns))
+    assert names - set(URLS) == set(), "a new URL: add it to URLS in tests/test_no_store.py"
+    assert set(URLS) - names == set(), "URLS names a URL the portal no longer has"
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_no_signed_in_response_is_stored(client_for, world, name):
+    client = client_for(world.director)
+    response = client.get(reverse(name, kwargs=URLS[name](world)))
+    assert "no-store" in response.get("Cache-Control", ""), (name, response.status_code)
+
+
+def test_the_registry_export_is_not_stored(client_for, world):
+    response = client_for(world.auditor).get(reverse("accounts:export"))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_public_directory_stays_cacheable_for_visitors(client, world):
+    assert "no-store" not in client.get(reverse("directory")).get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/governance/employee/", "/admin/accounts/providergrant/"])
+def test_the_admin_is_not_stored(client, db, path):
+    client.force_login(UserFactory(username="it", is_superuser=True, is_staff=True))
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
