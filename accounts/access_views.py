@@ -83,8 +83,10 @@ def team_access(request):
     page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     may_decide = revocable(user, page.object_list)  # nobody decides about their own access
+    me_id = me.pk if me is not None else None
     for grant in page.object_list:
         grant.may_decide = grant.pk in may_decide
+        grant.is_own = grant.employee_id == me_id
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -112,8 +114,8 @@ def keep_review(request, pk):
     review = get_review_for_user(request.user, pk)
     if not rules.has_perm("accounts.resolve_review", request.user, review.grant):
         raise PermissionDenied(
-            "Only the provider's managers or the communications team can resolve this review, "
-            "and nobody their own access."
+            "Only the provider's managers or the communications team can resolve this review: nobody "
+            "their own access, and not the Director who designated it."
         )
     form = KeepAccessForm(request.POST)
     if not form.is_valid():

@@ -21,6 +21,7 @@ from .models import (
     AccessReview,
     AccountStatus,
     CredentialRotation,
+    GrantStatus,
     ProviderGrant,
     SocialAccount,
 )
@@ -85,12 +86,26 @@ def holds_grant(user, grant):
     return me is not None and grant.employee_id == me.pk
 
 
-#: Decide about a provider's access — revoke it (the reason is required) at any time, or keep it
-#: when it is under review: the Director and CSC staff, and the provider's managers (their whole
-#: reporting chain). Nobody decides about their own access, the Director included.
-can_revoke_grant = (is_csc | manages_grant_holder) & ~holds_grant
-#: Resolving a review is deciding about the access it is about: the same rule.
-can_resolve_review = can_revoke_grant
+@rules.predicate
+def designated_grant(user, grant):
+    """This person designated the grant (the Director who approved the provider)."""
+    return grant.designated_by_id is not None and grant.designated_by_id == user.pk
+
+
+@rules.predicate
+def grant_under_review(user, grant):
+    """The grant waits on a review: under review, or suspended until someone keeps or revokes it."""
+    return grant.status in (GrantStatus.UNDER_REVIEW, GrantStatus.SUSPENDED)
+
+
+#: Resolve a review — keep the access under review, or revoke it: the provider's managers (their
+#: whole reporting chain) and the communications team. Nobody certifies their own access, the
+#: Director included, and the Director does not review a designation she made herself: such a
+#: review is for the provider's manager or another member of the team.
+can_resolve_review = (is_csc | manages_grant_holder) & ~holds_grant & ~designated_grant
+#: Revoke a provider's access (the reason is required) at any time: the same people, never their
+#: own access; while it is under review, revoking resolves the review, so the review's rule holds.
+can_revoke_grant = (is_csc | manages_grant_holder) & ~holds_grant & (~grant_under_review | can_resolve_review)
 
 
 def hide_notes_from_co_providers(user, account, grants, history) -> None:

@@ -204,8 +204,8 @@ def revoke_grant(request, pk, grant_pk):
     grant = get_grant_for_user(request.user, pk, grant_pk)
     if not rules.has_perm("accounts.revoke_grant", request.user, grant):
         raise PermissionDenied(
-            "Only the Director, the communications team and the provider's managers revoke access, "
-            "and nobody their own."
+            "Only the Director, the communications team and the provider's managers revoke access: nobody "
+            "their own, and access under review not by the Director who designated it."
         )
     back = _return_target(request, reverse("accounts:detail", args=[pk]))
     form = RevokeGrantForm(request.POST)

@@ -17,13 +17,18 @@ from .models import (
     TrainingCourse,
     TrainingRecord,
 )
-from .roles import DIRECTOR
+from .roles import CSC_STAFF, DIRECTOR
 
 
 def directors():
     """The active Directors of Customer Service & Communications, with their employee records
     (the names their notifications are addressed to)."""
     return get_user_model().objects.filter(groups__name=DIRECTOR, is_active=True).select_related("employee")
+
+
+def csc_staff():
+    """The active members of the group CSC staff, with their employee records."""
+    return get_user_model().objects.filter(groups__name=CSC_STAFF, is_active=True).select_related("employee")
 
 
 def reports_of(manager):

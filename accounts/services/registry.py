@@ -4,6 +4,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -15,6 +16,7 @@ from governance.services import WorkflowError, diff, notify, record_event
 
 from ..models import LIVE_GRANT_STATUSES, AccountStatus, GrantStatus, ProviderGrant, RotationReason, SocialAccount
 from ..normalization import NotAnAccountAddress, normalize
+from ..permissions import can_revoke_grant
 from ..selectors import directory_changed
 from . import stale_access
 
@@ -205,6 +207,11 @@ def revoke_grant(*, grant, acting_user, reason) -> ProviderGrant:
         )
         if locked.status == GrantStatus.REVOKED:
             raise WorkflowError("This access was already revoked.")
+        if acting_user is not None and not can_revoke_grant(acting_user, locked):
+            raise PermissionDenied(
+                "Only the Director, the communications team and the provider's managers revoke access; nobody "
+                "their own, and access under review not by the Director who designated it."
+            )
         _revoke(locked, acting_user=acting_user, reason=reason)
         stale_access.resolve_reviews_as_revoked(locked, acting_user=acting_user, reason=reason, now=locked.revoked_at)
         stale_access.open_rotation(

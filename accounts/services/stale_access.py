@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from governance.audit_verbs import Verb
 from governance.models import AuditEvent, Employee, TrainingCourse, TrainingRecord
-from governance.selectors import directors
+from governance.selectors import csc_staff, directors
 from governance.services import Message, WorkflowError, notify_many, record_event
 
 from .. import tasks
@@ -692,7 +692,8 @@ def _digest(messages, kind, link, rows, recipient_key=None, *, extra_users=(), u
     """One message per recipient listing their rows (`recipient_key` names the row's user id),
     and one overview of all rows for `extra_users` (the Directors). The rows of nobody who signs
     in — no manager, or one without an active login — go to `unassigned_to` (the Directors, who
-    decide then), so that nothing waits unseen. Long lists are cut short. Returns those rows."""
+    decide then; or a function of the row naming who decides it), so that nothing waits unseen.
+    Long lists are cut short. Returns those rows."""
     by_recipient = {}
     for row in rows if recipient_key else ():
         by_recipient.setdefault(row[recipient_key], []).append(row)
@@ -703,13 +704,35 @@ def _digest(messages, kind, link, rows, recipient_key=None, *, extra_users=(), u
             messages.append(Message(kind, _digest_context(mine, context), link, (users[user_id],)))
         else:
             unassigned.extend(mine)
-    if unassigned_to and unassigned:
-        messages.append(
-            Message(kind, {**_digest_context(unassigned, context), "unassigned": True}, link, tuple(unassigned_to))
-        )
+    deciders = unassigned_to if callable(unassigned_to) else (lambda row: tuple(unassigned_to))
+    by_deciders = {}
+    for row in unassigned:
+        recipients = tuple(deciders(row))
+        if recipients:
+            by_deciders.setdefault(tuple(user.pk for user in recipients), (recipients, []))[1].append(row)
+    for recipients, mine in by_deciders.values():
+        messages.append(Message(kind, {**_digest_context(mine, context), "unassigned": True}, link, recipients))
     if extra_users and rows:
         messages.append(Message(kind, {**_digest_context(rows, context), "overview": True}, link, tuple(extra_users)))
     return unassigned
+
+
+def _independent_deciders(the_directors):
+    """Who decides a review that nobody in the provider's reporting line can: the Directors,
+    except one who holds the grant or designated it (nobody certifies their own access or their
+    own designation); when that leaves nobody, the CSC staff other than the provider."""
+    team = []
+
+    def deciders(row):
+        excluded = {row["designated_by"], row["holder_user"]}
+        chosen = [user for user in the_directors if user.pk not in excluded]
+        if chosen:
+            return chosen
+        if not team:
+            team.extend(csc_staff())
+        return [user for user in team if user.pk != row["holder_user"]]
+
+    return deciders
 
 
 def _digest_context(rows, context):
@@ -723,8 +746,9 @@ def _digest_context(rows, context):
 
 def _review_rows(**filters):
     """The open reviews these filters pick, as digest rows. Each filter names a time this run
-    set on open reviews, which a partial index of open reviews finds again."""
-    return [
+    set on open reviews, which a partial index of open reviews finds again. A review goes to the
+    provider's manager unless that manager designated the grant: then to someone independent."""
+    rows = [
         {
             "id": review.pk,
             "manager_user": review.assigned_to.user_id if review.assigned_to else None,
@@ -734,11 +758,17 @@ def _review_rows(**filters):
             "review_reason": review.reason,
             "reason": review.get_reason_display(),
             "due": review.due_at,
+            "designated_by": review.grant.designated_by_id,
+            "holder_user": review.grant.employee.user_id,
         }
         for review in AccessReview.objects.filter(resolved_at__isnull=True, **filters).select_related(
             "assigned_to", "grant__employee", "grant__account"
         )
     ]
+    for row in rows:
+        if row["manager_user"] in (row["designated_by"], row["holder_user"]):
+            row["manager_user"] = None  # a manager who designated the grant does not review it
+    return rows
 
 
 def _departure_rows(**filters):
@@ -786,11 +816,12 @@ def send_access_digests(*, now=None):
         the_directors = list(directors()) if reviews or causes else []
         if reviews:
             rows = _review_rows(notified_at=now)
+            deciders = _independent_deciders(the_directors)
             unassigned = _digest(
-                messages, "access_reviews_opened", "/team/access/", rows, "manager_user", unassigned_to=the_directors
+                messages, "access_reviews_opened", "/team/access/", rows, "manager_user", unassigned_to=deciders
             )
             # The Director hears of role changes (DESIGN §4), besides those already sent to decide.
-            sent = {row["id"] for row in unassigned}
+            sent = {row["id"] for row in unassigned if set(deciders(row)) & set(the_directors)}
             role_changes = [
                 row for row in rows if row["review_reason"] == ReviewReason.ROLE_CHANGED and row["id"] not in sent
             ]
@@ -820,7 +851,7 @@ def _notify_escalation(now, result):
             "/team/access/",
             _review_rows(reminded_at=now),
             "manager_user",
-            unassigned_to=the_directors,
+            unassigned_to=_independent_deciders(the_directors),
         )
     if result.rotations_reminded:
         _digest(
@@ -856,8 +887,8 @@ def keep_access(*, review, acting_user, note, recertify_by=None) -> AccessReview
         grant = ProviderGrant.objects.select_for_update().get(pk=locked.grant_id)
         if not can_resolve_review(acting_user, locked.grant):
             raise PermissionDenied(
-                "Only the provider's managers or the communications team can resolve this review, "
-                "and nobody their own access."
+                "Only the provider's managers or the communications team can resolve this review: nobody "
+                "their own access, and not the Director who designated it."
             )
         if locked.resolved_at is not None:
             raise WorkflowError("This review was already resolved.")

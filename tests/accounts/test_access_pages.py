@@ -11,7 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import AccessReview, CredentialRotation, GrantStatus, ReviewOutcome, ReviewReason
+from accounts.models import (
+    AccessReview,
+    CredentialRotation,
+    GrantStatus,
+    ProviderGrant,
+    ReviewOutcome,
+    ReviewReason,
+)
 from governance.models import Employee
 from tests.factories import EmployeeFactory, UserFactory, make_account, make_grant
 from tests.snapshot import database_snapshot
@@ -166,6 +173,115 @@ def test_nobody_keeps_or_revokes_their_own_access(client_for, world, own_reviews
     with pytest.raises(PermissionDenied):
         services.keep_access(review=mine, acting_user=user, note="Still mine.")
     assert database_snapshot() == before
+
+
+@pytest.mark.parametrize("persona", ["csc_staff", "director"])
+def test_the_revocation_service_refuses_one_s_own_access_too(world, own_reviews, persona):
+    user = getattr(world, persona)
+    [mine] = [review for review in own_reviews if review.grant.employee.user == user]
+    before = database_snapshot()
+    with pytest.raises(PermissionDenied):
+        services.revoke_grant(grant=mine.grant, acting_user=user, reason="Mine.")
+    assert database_snapshot() == before
+
+
+@pytest.fixture
+def priya_review(world):
+    """Priya (CSC staff) holds a grant an acting Director designated; she changed role, so its
+    review is open, for her manager, Dana (the Director)."""
+    acting = UserFactory(username="acting-director")
+    priya = make_grant(employee=world.csc_emp, account=world.transit_account)
+    ProviderGrant.objects.filter(pk=priya.pk).update(designated_by=acting)
+    Employee.objects.filter(pk=world.csc_emp.pk).update(role_changed_at=timezone.now())
+    services.sweep_stale_access()
+    return AccessReview.objects.get(grant=priya)
+
+
+def test_a_csc_member_cannot_keep_or_revoke_her_own_review_and_her_manager_can(client_for, world, priya_review):
+    assert priya_review.assigned_to == world.director_emp
+    date = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    keep = f"/team/access/reviews/{priya_review.pk}/keep/"
+    priya = client_for(world.csc_staff)
+    before = database_snapshot()
+    assert priya.post(keep, {"note": "I still post.", "recertify_by": date}).status_code == 403
+    assert priya.post(revoke_url(priya_review.grant), {"reason": "Done."}).status_code == 403
+    assert database_snapshot() == before
+
+    dana = client_for(world.director)
+    assert dana.post(keep, {"note": "Still runs the Transit posts.", "recertify_by": date}).status_code == 302
+    priya_review.refresh_from_db()
+    assert priya_review.outcome == ReviewOutcome.KEPT and priya_review.resolved_by == world.director
+
+
+@pytest.fixture
+def designated_review(world):
+    """Dana (the Director) designated Lucas; he changed role and his access is under review."""
+    ProviderGrant.objects.filter(pk=world.provider_grant.pk).update(designated_by=world.director)
+    Employee.objects.filter(pk=world.provider_emp.pk).update(role_changed_at=timezone.now())
+    services.sweep_stale_access()
+    return AccessReview.objects.select_related("grant__employee").get(grant=world.provider_grant)
+
+
+def test_the_director_does_not_review_a_designation_she_made(client_for, world, designated_review):
+    client = client_for(world.director)
+    page = client.get("/team/access/?scope=all").content.decode()
+    assert f"/team/access/reviews/{designated_review.pk}/keep/" not in page
+    assert revoke_url(designated_review.grant) not in page
+    assert "You designated this access" in page
+    before = database_snapshot()
+    date = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    keep = f"/team/access/reviews/{designated_review.pk}/keep/"
+    assert client.post(keep, {"note": "Fine.", "recertify_by": date}).status_code == 403
+    assert client.post(revoke_url(designated_review.grant), {"reason": "No."}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.keep_access(review=designated_review, acting_user=world.director, note="Fine.")
+    with pytest.raises(PermissionDenied):
+        services.revoke_grant(grant=designated_review.grant, acting_user=world.director, reason="No.")
+    assert database_snapshot() == before
+
+
+@pytest.mark.parametrize("persona", ["manager", "csc_staff"])
+def test_the_provider_s_manager_or_another_team_member_reviews_what_the_director_designated(
+    client_for, world, designated_review, persona
+):
+    date = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    response = client_for(getattr(world, persona)).post(
+        f"/team/access/reviews/{designated_review.pk}/keep/", {"note": "Runs the events feed.", "recertify_by": date}
+    )
+    assert response.status_code == 302
+    designated_review.refresh_from_db()
+    assert designated_review.outcome == ReviewOutcome.KEPT
+
+
+def test_the_director_may_still_revoke_a_designation_of_hers_that_is_not_under_review(world):
+    ProviderGrant.objects.filter(pk=world.provider_grant.pk).update(designated_by=world.director)
+    world.provider_grant.refresh_from_db()
+    services.revoke_grant(grant=world.provider_grant, acting_user=world.director, reason="The campaign ended.")
+    world.provider_grant.refresh_from_db()
+    assert world.provider_grant.status == GrantStatus.REVOKED
+
+
+def test_a_review_the_director_may_not_decide_is_sent_to_another_team_member(world, django_capture_on_commit_callbacks):
+    """Priya's manager is Dana, who designated Priya's grant: the review is not Dana's to decide,
+    so it goes to another member of CSC staff (Omar), not to Priya herself."""
+    from django.contrib.auth.models import Group
+
+    from governance.models import Notification
+    from governance.roles import CSC_STAFF
+
+    omar = UserFactory(username="omar")
+    omar.groups.add(Group.objects.get(name=CSC_STAFF))
+    priya = make_grant(employee=world.csc_emp, account=world.transit_account)
+    ProviderGrant.objects.filter(pk=priya.pk).update(designated_by=world.director)
+    Employee.objects.filter(pk=world.csc_emp.pk).update(role_changed_at=timezone.now())
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sweep_stale_access(employee_ids=[world.csc_emp.pk])
+    told = {n.recipient.username for n in Notification.objects.filter(kind="access_reviews_opened")}
+    assert "omar" in told
+    assert "csc" not in told
+    decide = Notification.objects.get(kind="access_reviews_opened", recipient=omar)
+    assert decide.context.get("unassigned") is True
 
 
 def test_someone_else_on_the_team_decides_about_a_team_members_access(client_for, world, own_reviews):
