@@ -122,6 +122,18 @@ class Verb:
 
     # Sign-in and roles
     USER_DEACTIVATED = _verb("user.deactivated", Subject.SIGN_IN, "{actor} turned off the sign-in of {target}")
+    USER_REACTIVATED = _verb("user.reactivated", Subject.SIGN_IN, "{actor} turned the sign-in of {target} back on")
+    MFA_ENROLLED = _verb(
+        "mfa.enrolled", Subject.SIGN_IN, "{actor} set up two-step sign-in with an authenticator app ({target})"
+    )
+    MFA_VERIFIED = _verb("mfa.verified", Subject.SIGN_IN, "{actor} signed in with a code from an authenticator app")
+    MFA_FAILED = _verb("mfa.failed", Subject.SIGN_IN, "{actor} gave a wrong two-step sign-in code")
+    MFA_RECOVERY_CODE_USED = _verb(
+        "mfa.recovery_code_used", Subject.SIGN_IN, "{actor} signed in with a recovery code instead of the app"
+    )
+    MFA_RECOVERY_CODES_REPLACED = _verb(
+        "mfa.recovery_codes_replaced", Subject.SIGN_IN, "{actor} replaced their two-step sign-in recovery codes"
+    )
 
 
 def sentence_for(code: str) -> str:

@@ -64,6 +64,12 @@ class Employee(models.Model):
     roster_missing_since = models.DateTimeField(
         null=True, blank=True, help_text="When a full HR roster import first left this employee out."
     )
+    sign_in_suspended_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the sign-in was turned off because a full HR roster left this employee out; "
+        "a roster that lists them again turns it back on.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

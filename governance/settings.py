@@ -282,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.escalate_overdue",
         "schedule": crontab(minute=5),
     },
+    "turn-off-sign-ins-missing-from-roster": {
+        "task": "governance.tasks.turn_off_sign_ins_missing_from_roster",
+        "schedule": crontab(minute=10),
+    },
 }
 # Tasks told (after commit, with the employee ids) when HR changes someone's job title, business
 # unit, manager, status or roster presence — by the roster import or an edit in the admin.

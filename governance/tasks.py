@@ -23,3 +23,10 @@ def send_notification_email(notification_id):
 def clear_expired_sessions():
     """Delete expired sessions from the database (nightly)."""
     call_command("clearsessions")
+
+
+@shared_task
+def turn_off_sign_ins_missing_from_roster():
+    """Hourly: turn off the sign-ins of employees a full HR roster left out longer than
+    ROSTER_MISSING_GRACE_HOURS ago (the import itself does it when there is no grace)."""
+    services.turn_off_sign_ins_missing_from_roster()

@@ -515,10 +515,66 @@ def _rotate_for_grants(grants, values, result):
     result.rotation_causes_added += added
 
 
+#: Why the grants of someone a full HR roster left out are suspended (the audit events' note).
+MISSING_NOTE = "Not in the full HR roster: a probable departure."
+
+
+def _missing_from_roster(employee_ids):
+    """SQL on g: grants still in use of employees a full roster left out (and whose employment is
+    not recorded as ended: those are revoked), whose not-in-roster review is open."""
+    return (
+        f"g.status IN {OPERATING} AND g.employee_id IN (SELECT id FROM {{employee}} WHERE in_hr_roster = FALSE "
+        f"AND employment_status <> 'terminated'{_employee_filter(employee_ids, column='id')}) "
+        "AND EXISTS (SELECT 1 FROM {review} r WHERE r.grant_id = g.id AND r.resolved_at IS NULL "
+        f"AND r.reason = '{ReviewReason.NOT_IN_ROSTER.value}')"
+    )
+
+
+def _suspend_grants_missing_from_roster(*, now, employee_ids, result):
+    """Someone missing from a full HR roster has probably left: suspend at once each grant whose
+    not-in-roster review is open (audited), and open or join the account's password rotation —
+    without waiting for the review's due date. The manager's keep puts the grant back in use."""
+    values = _values(
+        now,
+        employee_ids,
+        note=MISSING_NOTE,
+        cause=RotationReason.PROVIDER_REMOVED.value,
+        due=now + datetime.timedelta(hours=settings.ROTATION_DUE_HOURS),
+        told=now,  # the manager's review digest says the access is suspended
+    )
+    missing = _missing_from_roster(employee_ids)
+
+    def suspended_audit(source, before):
+        return _grant_audit(
+            Verb.GRANT_SUSPENDED, source=source, before=before, after=GrantStatus.SUSPENDED.value, note="%(note)s"
+        )
+
+    if _postgresql():
+        [(suspended, opened, added)] = _fetch(
+            f"WITH due AS (SELECT g.id, g.status FROM {{grant}} g WHERE {missing} FOR UPDATE), "
+            "suspended AS (UPDATE {grant} g SET status = 'suspended' FROM due d WHERE g.id = d.id "
+            "RETURNING g.id, g.employee_id, g.account_id, d.status AS old_status), "
+            f"suspended_audit AS ({suspended_audit('suspended', 'g.old_status')}), "
+            f"{_rotation_ctes('suspended')} "
+            "SELECT (SELECT COUNT(*) FROM suspended), (SELECT COUNT(*) FROM opened), (SELECT COUNT(*) FROM added)",
+            values,
+        )
+        result.rotations_opened += opened
+        result.rotation_causes_added += added
+    else:
+        # Audited and rotated while the grants still show their status; then suspended.
+        to_suspend = f"SELECT g.* FROM {{grant}} g WHERE {missing}"
+        suspended = _execute(suspended_audit(f"({to_suspend})", "g.status"), values)
+        _rotate_for_grants(to_suspend, values, result)
+        _execute(f"UPDATE {{grant}} SET status = 'suspended' WHERE id IN (SELECT id FROM ({to_suspend}) s)", values)
+    result.grants_suspended += suspended
+
+
 def sweep_stale_access(*, employee_ids=None, dry_run=False, now=None) -> SweepResult:
     """Re-derive every review and rotation the data calls for: departed employees' grants are
     revoked and their accounts get a rotation; role changes, leave, expired training, due
-    recertification and absence from the HR roster open reviews for the employee's manager.
+    recertification and absence from the HR roster open reviews for the employee's manager; the
+    grants of those missing from a full roster are suspended at once (probable departures).
     `employee_ids` limits it to those employees (the task after an HR change). Each rule runs
     in its own transaction; a second run changes nothing. With `dry_run`, nothing is kept and
     nobody is told: the result says what a real run would do."""
@@ -532,6 +588,8 @@ def sweep_stale_access(*, employee_ids=None, dry_run=False, now=None) -> SweepRe
         with transaction.atomic():
             opened = _open_reviews(now=now, employee_ids=employee_ids)
             result.reviews_opened = {reason.value: opened.get(reason.value, 0) for reason in _RULES}
+        with transaction.atomic():
+            _suspend_grants_missing_from_roster(now=now, employee_ids=employee_ids, result=result)
         if dry_run:
             transaction.set_rollback(True)
         elif result.changed_rows:
@@ -744,6 +802,12 @@ def _digest_context(rows, context):
     }
 
 
+def _review_reason_text(review):
+    if review.reason == ReviewReason.NOT_IN_ROSTER and review.grant.status == GrantStatus.SUSPENDED:
+        return "Not in the HR roster: access suspended, and the password is to be changed, until kept"
+    return review.get_reason_display()
+
+
 def _review_rows(**filters):
     """The open reviews these filters pick, as digest rows. Each filter names a time this run
     set on open reviews, which a partial index of open reviews finds again. A review goes to the
@@ -756,7 +820,7 @@ def _review_rows(**filters):
             "account": review.grant.account.display_name,
             "platform": review.grant.account.get_platform_display(),
             "review_reason": review.reason,
-            "reason": review.get_reason_display(),
+            "reason": _review_reason_text(review),
             "due": review.due_at,
             "designated_by": review.grant.designated_by_id,
             "holder_user": review.grant.employee.user_id,

@@ -25,6 +25,7 @@ from .people import (
     import_hr_roster,
     record_admin_change,
     refresh_management_paths,
+    turn_off_sign_ins_missing_from_roster,
     update_employee,
 )
 from .standards import (
@@ -61,5 +62,6 @@ __all__ = [
     "record_admin_change",
     "record_event",
     "refresh_management_paths",
+    "turn_off_sign_ins_missing_from_roster",
     "update_employee",
 ]

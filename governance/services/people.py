@@ -1,6 +1,7 @@
 """People as HR knows them: the roster import, moves and the management paths."""
 
 import csv
+import datetime
 import io
 import json
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class RosterImportResult:
     employment_ended_ids: list[int] = field(default_factory=list)
     left_roster_ids: list[int] = field(default_factory=list)
     deactivated_user_ids: list[int] = field(default_factory=list)
+    suspended_sign_in_ids: list[int] = field(default_factory=list)
     manager_changes: int = 0
 
     @property
@@ -45,6 +47,7 @@ class RosterImportResult:
             or self.business_units_renamed
             or self.left_roster_ids
             or self.deactivated_user_ids
+            or self.suspended_sign_in_ids
         )
 
 
@@ -55,7 +58,10 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
     title, business unit, manager or employment status sets `role_changed_at` and writes one
     audit event for the employee (`employee.role_changed` or `employee.employment_ended`, with
     before and after); an ended employment also deactivates the employee's sign-in. With
-    `full`, employees missing from the file are marked as not in the roster (never deleted).
+    `full`, employees missing from the file are marked as not in the roster (never deleted): a
+    probable departure, so their sign-in is turned off (once ROSTER_MISSING_GRACE_HOURS have
+    passed: at once by default) and the stale-access task suspends their grants; a later roster
+    that lists them again turns the sign-in back on.
     Raises RosterInvalid, changing nothing, if a manager is unknown or managers form a cycle.
     Applying the same rows twice changes nothing the second time and writes no events.
     """
@@ -131,6 +137,8 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
         if result.created or result.manager_changes:
             refresh_management_paths()
         events.extend(_deactivate_terminated_users(rows, result, label, now))
+        events.extend(_sign_ins_missing_from_roster_off(now=now, label=label, result=result))
+        events.extend(_sign_ins_back_in_roster_on(now=now, label=label))
         AuditEvent.objects.bulk_create(events, batch_size=5000)
         announce_employee_changes([*result.role_changed_ids, *result.employment_ended_ids, *result.left_roster_ids])
     return result
@@ -375,6 +383,79 @@ def _deactivate_terminated_users(rows, result, label, now):
         )
         for pk, username in users
     ]
+
+
+#: The note on the audit events of sign-ins turned off or on for the HR roster.
+MISSING_FROM_ROSTER = "Missing from the full HR roster: a probable departure."
+BACK_IN_ROSTER = "Listed again in the HR roster."
+
+
+def _missing_past_grace(now):
+    """Employees out of the roster for longer than the grace period whose sign-in still works."""
+    cutoff = now - datetime.timedelta(hours=settings.ROSTER_MISSING_GRACE_HOURS)
+    return Employee.objects.filter(
+        in_hr_roster=False,
+        roster_missing_since__lte=cutoff,
+        sign_in_suspended_at__isnull=True,
+        user__is_active=True,
+    ).exclude(employment_status=EmploymentStatus.TERMINATED)
+
+
+def _sign_ins_missing_from_roster_off(*, now, label, result=None):
+    """Turn off the sign-ins of employees a full roster left out (past the grace period), mark
+    why, and return their audit events (`user.deactivated`, with the reason as note)."""
+    missing = list(_missing_past_grace(now).values_list("pk", "user_id", "user__username"))
+    if not missing:
+        return []
+    User.objects.filter(pk__in=[user_id for _, user_id, _ in missing]).update(is_active=False)
+    Employee.objects.filter(pk__in=[pk for pk, _, _ in missing]).update(sign_in_suspended_at=now)
+    if result is not None:
+        result.suspended_sign_in_ids = [user_id for _, user_id, _ in missing]
+    user_type = ContentType.objects.get_for_model(User)
+    return [
+        _roster_sign_in_event(
+            Verb.USER_DEACTIVATED, user_id, username, user_type, label, now, False, MISSING_FROM_ROSTER
+        )
+        for _, user_id, username in missing
+    ]
+
+
+def _sign_ins_back_in_roster_on(*, now, label):
+    """Turn back on the sign-ins that a roster's absence turned off, for employees HR lists again
+    (and whose employment did not end); their audit events (`user.reactivated`)."""
+    returned = Employee.objects.filter(in_hr_roster=True, sign_in_suspended_at__isnull=False).exclude(
+        employment_status=EmploymentStatus.TERMINATED
+    )
+    back = list(returned.filter(user__isnull=False).values_list("pk", "user_id", "user__username"))
+    returned.update(sign_in_suspended_at=None)
+    if not back:
+        return []
+    User.objects.filter(pk__in=[user_id for _, user_id, _ in back]).update(is_active=True)
+    user_type = ContentType.objects.get_for_model(User)
+    return [
+        _roster_sign_in_event(Verb.USER_REACTIVATED, user_id, username, user_type, label, now, True, BACK_IN_ROSTER)
+        for _, user_id, username in back
+    ]
+
+
+def _roster_sign_in_event(verb, user_id, username, user_type, label, now, active, note):
+    event = _roster_event(
+        verb, user_id, username, user_type, label, now, {"is_active": {"before": not active, "after": active}}
+    )
+    event.note = note
+    return event
+
+
+def turn_off_sign_ins_missing_from_roster(*, now=None) -> list[int]:
+    """The hourly job: turn off the sign-ins of employees a full HR roster left out longer than
+    ROSTER_MISSING_GRACE_HOURS ago (the import does it at once when there is no grace). Audit
+    event `user.deactivated` each; running it twice changes nothing. Returns the user ids."""
+    now = now or timezone.now()
+    result = RosterImportResult()
+    with transaction.atomic():
+        events = _sign_ins_missing_from_roster_off(now=now, label="HR roster check", result=result)
+        AuditEvent.objects.bulk_create(events)
+    return result.suspended_sign_in_ids
 
 
 EMPLOYEE_EDITABLE_FIELDS = (

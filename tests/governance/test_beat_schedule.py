@@ -21,6 +21,7 @@ def runs_per_day(schedule):
         ("accounts.tasks.sweep_stale_access", 1),  # nightly: catches HR changes whose task was lost
         ("accounts.tasks.escalate_overdue", 24),  # hourly: reminders, suspensions, the Director told
         ("governance.tasks.clear_expired_sessions", 1),
+        ("governance.tasks.turn_off_sign_ins_missing_from_roster", 24),  # hourly: after the grace period
     ],
 )
 def test_each_job_is_scheduled_at_its_cadence(task, per_day):
