@@ -12,6 +12,9 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": navigation.public_items(request), "csc_mailbox": settings.CSC_MAILBOX}
+    if getattr(request, "second_factor_pending", False):
+        # Nothing to navigate to before the second step of signing in; only signing out.
+        return {"nav_items": [], "csc_mailbox": settings.CSC_MAILBOX, "second_factor_pending": True}
     return {
         "csc_mailbox": settings.CSC_MAILBOX,
         "nav_items": SimpleLazyObject(lambda: navigation.items_for(request)),

@@ -19,6 +19,19 @@ class SignInForm(AuthenticationForm):
         self.helper.form_tag = False
 
 
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app (six digits) or a recovery code."""
+
+    code = forms.CharField(max_length=64, strip=True)
+
+    def __init__(self, *args, label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = label
+        self.fields["code"].widget.attrs.update(
+            autocomplete="one-time-code", autocapitalize="none", spellcheck="false", inputmode="text"
+        )
+
+
 def _find_employee(value):
     return (
         Employee.objects.filter(Q(employee_number__iexact=value) | Q(email__iexact=value))

@@ -1,7 +1,13 @@
-"""Remembers the client address of the current request, for the audit trail."""
+"""Request-wide concerns: the client address (for the audit trail), no caching of private pages,
+and the time limits of a signed-in session."""
 
+import time
 from contextvars import ContextVar
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import patch_cache_control
 
 from .client_address import client_address
@@ -41,4 +47,43 @@ class NoStoreMiddleware:
         signed_in = user is not None and user.is_authenticated
         if signed_in or response.get("Content-Disposition", "").startswith("attachment"):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+#: Session keys of the time limits: when the person signed in, and when they were last seen
+#: (seconds since the epoch; "last seen" is written at most once a minute, not on every page).
+SIGNED_IN_AT = "signed_in_at"
+LAST_SEEN = "last_seen"
+
+
+class SessionTimeoutMiddleware:
+    """Sign out a session unused for SESSION_IDLE_MINUTES, and one older than SESSION_COOKIE_AGE
+    (the working day) whatever its use: the next request goes to the sign-in page, saying why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault(SIGNED_IN_AT, now)
+            last_seen = session.get(LAST_SEEN, now)
+            idle = now - last_seen > settings.SESSION_IDLE_MINUTES * 60
+            if idle or now - started > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                minutes = settings.SESSION_IDLE_MINUTES
+                messages.info(
+                    request,
+                    f"You were signed out after {minutes} minutes without activity. Sign in again."
+                    if idle
+                    else "You were signed out at the end of the working day's session. Sign in again.",
+                )
+                return redirect_to_login(request.get_full_path())
+            if LAST_SEEN not in session or now - last_seen >= 60:
+                session[LAST_SEEN] = now
+        response = self.get_response(request)
+        if SIGNED_IN_AT not in request.session and request.user.is_authenticated:
+            # Signed in by this very request (the sign-in page): the working day starts now.
+            request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = int(time.time())
         return response

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rules",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "governance",
     "accounts",
@@ -70,6 +73,10 @@ MIDDLEWARE = [
     "governance.middleware.ClientAddressMiddleware",
     "governance.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (they say why someone was signed out): the idle and absolute time limits,
+    # then the second factor the powerful roles owe before any page.
+    "governance.middleware.SessionTimeoutMiddleware",
+    "governance.mfa.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

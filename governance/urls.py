@@ -23,6 +23,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", include("governance.mfa_urls")),
     path("standards/", views.standards, name="standards"),
     path("standards/acknowledge/<str:token>/", views.acknowledge_by_link, name="standards-acknowledge-link"),
     path("notifications/", views.notifications, name="notifications"),

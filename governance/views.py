@@ -24,6 +24,7 @@ from accounts.selectors import operated_by
 from requests.selectors import mine, waiting_count
 
 from . import selectors, services
+from .mfa import is_enrolled
 from .models import Notification, TrainingCourse
 from .permissions import employee_of, is_csc
 
@@ -40,6 +41,8 @@ def home(request):
         "my_requests": list(mine(request.user)[:5]),
         "waiting_for_review": waiting_count() if is_csc(request.user) else None,
         "operated": list(operated_by(me)) if me is not None else [],
+        "mfa_enrolled": is_enrolled(request),
+        "mfa_required": settings.MFA_REQUIRED,
     }
     if me is not None:
         standards = selectors.current_standards()

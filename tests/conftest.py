@@ -50,6 +50,10 @@ def _test_settings():
         DIRECTORY_CACHE_SECONDS=0,
         # A fast hasher: the suite creates many users; production keeps Django's default.
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # The suite signs the personas in with force_login or a password; the tests of two-step
+        # sign-in (tests/governance/test_mfa.py, tests/browser/test_mfa_browser.py) turn it on.
+        # (With DEBUG off, as `make test` runs, it would otherwise be on: the production default.)
+        MFA_REQUIRED=False,
     )
     overrides.enable()
     eager = celery_app.conf.task_always_eager
