@@ -108,7 +108,7 @@ can_resolve_review = (is_csc | manages_grant_holder) & ~holds_grant & ~designate
 can_revoke_grant = (is_csc | manages_grant_holder) & ~holds_grant & (~grant_under_review | can_resolve_review)
 
 
-def hide_notes_from_co_providers(user, account, grants, history) -> None:
+def hide_notes_from_co_providers(user, account: SocialAccount, grants: list, history: list) -> None:
     """Blank, on the objects about to be shown, the revocation reasons of `grants` and the notes
     of `history` events about grants this person may not read them for. The Director, CSC,
     auditors, the account's managers and the provider's managers read them all, and a provider

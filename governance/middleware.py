@@ -56,6 +56,21 @@ SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
 
 
+def start_session_clock(sender, request, user, **kwargs):
+    """On each sign-in (user_logged_in): the working day starts now, and a second factor given
+    earlier in this browser session no longer counts — Django keeps a session's data when the
+    same person signs in again."""
+    if request is None or not hasattr(request, "session"):
+        return
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from .mfa import ENROLLED
+
+    request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = int(time.time())
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    request.session.pop(ENROLLED, None)
+
+
 class SessionTimeoutMiddleware:
     """Sign out a session unused for SESSION_IDLE_MINUTES, and one older than SESSION_COOKIE_AGE
     (the working day) whatever its use: the next request goes to the sign-in page, saying why."""
@@ -82,8 +97,4 @@ class SessionTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             if LAST_SEEN not in session or now - last_seen >= 60:
                 session[LAST_SEEN] = now
-        response = self.get_response(request)
-        if SIGNED_IN_AT not in request.session and request.user.is_authenticated:
-            # Signed in by this very request (the sign-in page): the working day starts now.
-            request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = int(time.time())
-        return response
+        return self.get_response(request)

@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from .models import (
@@ -26,7 +26,7 @@ def directors():
     return get_user_model().objects.filter(groups__name=DIRECTOR, is_active=True).select_related("employee")
 
 
-def csc_staff():
+def csc_staff() -> QuerySet:
     """The active members of the group CSC staff, with their employee records."""
     return get_user_model().objects.filter(groups__name=CSC_STAFF, is_active=True).select_related("employee")
 

@@ -10,23 +10,24 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..audit_verbs import Verb
+from ..models import User
 from .audit import record_event
 
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
-def has_second_factor(user) -> bool:
+def has_second_factor(user: User) -> bool:
     """True when this person has set up an authenticator app (and so is asked for a code)."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_app(user) -> TOTPDevice | None:
+def pending_app(user: User) -> TOTPDevice | None:
     """The authenticator entry this person is setting up, if any."""
     return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
-def start_enrolment(*, acting_user) -> TOTPDevice:
+def start_enrolment(*, acting_user: User) -> TOTPDevice:
     """The authenticator entry to set up: the one already started (so a reload shows the same QR
     code), or a new secret. Not confirmed, so it signs nobody in until a code from it is given."""
     with transaction.atomic():
@@ -46,7 +47,7 @@ def _clean(token: str) -> str:
     return "".join(str(token or "").split()).replace("-", "")[:64]
 
 
-def confirm_enrolment(*, acting_user, token: str) -> list[str] | None:
+def confirm_enrolment(*, acting_user: User, token: str) -> list[str] | None:
     """Finish setting up the app with a code it shows: the entry is confirmed (any older one is
     removed), and a fresh set of recovery codes is made and returned — the only time they are
     shown. A wrong code changes nothing but is audited (`mfa.failed`); returns None then.
@@ -65,7 +66,7 @@ def confirm_enrolment(*, acting_user, token: str) -> list[str] | None:
     return codes
 
 
-def _new_recovery_codes(user) -> list[str]:
+def _new_recovery_codes(user: User) -> list[str]:
     recovery, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True})
     recovery.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(settings.MFA_RECOVERY_CODES)]
@@ -73,7 +74,7 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
-def throttled_for(user) -> int:
+def throttled_for(user: User) -> int:
     """Seconds this person must wait before another code is tried (after wrong ones), or 0."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
@@ -84,7 +85,7 @@ def throttled_for(user) -> int:
     return max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
 
 
-def verify_second_factor(*, acting_user, token: str) -> TOTPDevice | StaticDevice | None:
+def verify_second_factor(*, acting_user: User, token: str) -> TOTPDevice | StaticDevice | None:
     """Check a code from the authenticator app, or else a recovery code (which then stops
     working). Returns the device that accepted it, or None. Audit event `mfa.verified`,
     `mfa.recovery_code_used` (with how many are left) or `mfa.failed`. Wrong codes slow further

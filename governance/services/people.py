@@ -446,7 +446,7 @@ def _roster_sign_in_event(verb, user_id, username, user_type, label, now, active
     return event
 
 
-def turn_off_sign_ins_missing_from_roster(*, now=None) -> list[int]:
+def turn_off_sign_ins_missing_from_roster(*, now: datetime.datetime | None = None) -> list[int]:
     """The hourly job: turn off the sign-ins of employees a full HR roster left out longer than
     ROSTER_MISSING_GRACE_HOURS ago (the import does it at once when there is no grace). Audit
     event `user.deactivated` each; running it twice changes nothing. Returns the user ids."""
