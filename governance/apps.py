@@ -8,6 +8,7 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import checks  # noqa: F401 — registers the portal's system checks
         from .middleware import start_session_clock
 
         # Session bookkeeping, not a domain side effect: each sign-in (even into a session that

@@ -143,3 +143,12 @@ class TestTrustedHeaderSSO:
 def test_signed_in_pages_need_a_sign_in(db, client, path):
     response = client.get(path)
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_the_system_check_warns_when_sso_has_no_trusted_proxy(settings):
+    from governance.checks import sso_needs_its_proxy
+
+    settings.SSO_HEADER, settings.SSO_TRUSTED_PROXIES = "X-Forwarded-User", []
+    assert [warning.id for warning in sso_needs_its_proxy(None)] == ["governance.W001"]
+    settings.SSO_TRUSTED_PROXIES = ["10.0.0.2"]
+    assert sso_needs_its_proxy(None) == []
