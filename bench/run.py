@@ -544,7 +544,7 @@ def measure_pages(seconds):
             try:
                 urllib.request.urlopen(base + "/bench/trivial", timeout=2)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # still booting, or slow to answer
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("gunicorn did not start") from None
                 time.sleep(0.2)

@@ -59,16 +59,18 @@ LAST_SEEN = "last_seen"
 def start_session_clock(sender, request, user, **kwargs):
     """On each sign-in (user_logged_in): the working day starts now, and a second factor given
     earlier in this browser session no longer counts — Django keeps a session's data when the
-    same person signs in again."""
+    same person signs in again. Whether they have an authenticator app is read now, with the
+    sign-in's own writes, so that pages cost no query or session write for it."""
     if request is None or not hasattr(request, "session"):
         return
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from .mfa import ENROLLED
+    from .services.mfa import has_second_factor
 
     request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = int(time.time())
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
-    request.session.pop(ENROLLED, None)
+    request.session[ENROLLED] = has_second_factor(user)
 
 
 class SessionTimeoutMiddleware:
