@@ -179,7 +179,7 @@ def _reader(text):
     return csv.reader(io.StringIO(text, newline=""), strict=True)
 
 
-def _header(reader):
+def _header(reader, columns=COLUMNS):
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -189,9 +189,9 @@ def _header(reader):
     header = [name.strip() for name in header]
     # Sets and one count: a header of 100,000 names is refused in linear time.
     counts = collections.Counter(header)
-    known = set(COLUMNS)
+    known = set(columns)
     errors = []
-    missing = [name for name in COLUMNS if name not in counts]
+    missing = [name for name in columns if name not in counts]
     unknown = [name for name in counts if name not in known]
     duplicated = sorted(name for name, count in counts.items() if count > 1)
     if missing:

@@ -3,6 +3,7 @@
 import io
 import json
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -49,7 +50,9 @@ class RosterImportResult:
         )
 
 
-def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> RosterImportResult:
+def import_hr_roster(
+    *, rows, full=False, acting_user=None, source="", progress: Callable[[int, str], None] | None = None
+) -> RosterImportResult:
     """Apply a parsed HR roster in one transaction, with a few set-based statements.
 
     Business units are created or renamed; employees are created or updated. A change of job
@@ -59,7 +62,9 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
     `full`, employees missing from the file are marked as not in the roster (never deleted).
     Raises RosterInvalid, changing nothing, if a manager is unknown or managers form a cycle.
     Applying the same rows twice changes nothing the second time and writes no events.
+    `progress(percent, step)`, if given, is told as each step begins (the upload's progress bar).
     """
+    progress = progress or _no_progress
     result = RosterImportResult()
     label = actor_label_for(acting_user, default="HR roster import" + (f" ({source})" if source else ""))
     now = timezone.now()
@@ -67,6 +72,7 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROSTER_LOCK])
+        progress(20, "Checking managers")
         # Each employee as the file would show them, by number.
         existing = {row.employee_number: row for row in _directory_as_roster()}
         errors = check_managers(
@@ -75,6 +81,7 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
         if errors:
             raise RosterInvalid(errors)
 
+        progress(30, "Comparing the file with the people directory")
         unit_events = _upsert_business_units(rows, result, label, now)
 
         # Compare in Python (one pass over tuples, no query); write every new or changed row
@@ -106,8 +113,10 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
             else:
                 verb = Verb.EMPLOYEE_UPDATED
             staged.append(_staged(row, verb, changes, role_changed=role_changed))
+        progress(50, "Writing new and changed employees")
         if staged:
             result.created = _apply_staged(staged, now=now, acting_user=acting_user, label=label)
+        progress(75, "Recording who left the roster")
         events = list(unit_events)
         employee_type = ContentType.objects.get_for_model(Employee)
 
@@ -131,12 +140,17 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                     )
                 )
 
+        progress(85, "Updating reporting lines")
         if result.created or result.manager_changes:
             refresh_management_paths()
         events.extend(_deactivate_terminated_users(rows, result, label, now))
         AuditEvent.objects.bulk_create(events, batch_size=5000)
         announce_employee_changes([*result.role_changed_ids, *result.employment_ended_ids, *result.left_roster_ids])
     return result
+
+
+def _no_progress(percent: int, step: str) -> None:
+    """The progress of an import nobody watches."""
 
 
 MANAGEMENT_PATHS_SQL = """
@@ -169,13 +183,18 @@ def refresh_management_paths():
 _MANY_CHANGES = 5000
 
 
+def employee_change_task_ids(employee_ids) -> list[int] | None:
+    """The ids the reacting tasks are given for these changes: None (everyone) when many."""
+    return None if len(employee_ids) > _MANY_CHANGES else sorted(set(employee_ids))
+
+
 def announce_employee_changes(employee_ids):
     """After commit, start the tasks that react to HR changes (settings.EMPLOYEE_CHANGE_TASKS;
     the stale-access review of the registry). Named in settings so that the people domain does
     not depend on the apps that react to it."""
     if not employee_ids:
         return
-    ids = None if len(employee_ids) > _MANY_CHANGES else sorted(set(employee_ids))
+    ids = employee_change_task_ids(employee_ids)
     for name in settings.EMPLOYEE_CHANGE_TASKS:
         import_string(name).delay_on_commit(ids)
 
