@@ -108,7 +108,7 @@ def check_roster_upload(*, upload_id: int) -> RosterUpload | None:
     _set_progress(upload.pk, 100, "Checked")
     upload.refresh_from_db()
     if not updated and upload.status == RosterUploadStatus.DISCARDED:
-        upload.file.delete(save=False)
+        _delete_file(upload)
     return upload
 
 
@@ -232,7 +232,7 @@ def discard_roster_upload(*, upload: RosterUpload, acting_user) -> RosterUpload:
         locked.finished_at = timezone.now()
         locked.save(update_fields=["status", "finished_at"])
         record_event(verb=Verb.ROSTER_DISCARDED, target=locked, acting_user=acting_user)
-        transaction.on_commit(lambda: locked.file.delete(save=False))
+        transaction.on_commit(lambda: _delete_file(locked))
     return locked
 
 
@@ -289,8 +289,15 @@ def import_roster_upload(*, upload_id: int) -> RosterUpload | None:
 
 
 def _imported(upload: RosterUpload) -> None:
-    upload.file.delete(save=False)
+    _delete_file(upload)
     _set_progress(upload.pk, 100, "Imported")
+
+
+def _delete_file(upload: RosterUpload) -> None:
+    """Delete the stored file (after commit) and forget its name: only its fingerprint stays."""
+    if upload.file:
+        upload.file.delete(save=False)
+    RosterUpload.objects.filter(pk=upload.pk).update(file="")
 
 
 def _finish_invalid(upload: RosterUpload, invalid: RosterInvalid, *, status: str) -> None:
@@ -308,7 +315,7 @@ def _finish_invalid(upload: RosterUpload, invalid: RosterInvalid, *, status: str
                 actor_label="HR roster import",
                 changes={"errors": {"before": None, "after": locked.error_count}},
             )
-        transaction.on_commit(lambda: locked.file.delete(save=False))
+        transaction.on_commit(lambda: _delete_file(locked))
     _set_progress(upload.pk, 100, "Finished with errors")
     upload.refresh_from_db()
 
