@@ -16,6 +16,21 @@ URLS = {
     "logout": lambda w: {},
     "standards": lambda w: {},
     "standards-acknowledge-link": lambda w: {"token": "not-a-token"},
+    "standards-versions": lambda w: {},
+    "standards-draft-new": lambda w: {},
+    "standards-version": lambda w: {"pk": _standards_pk()},
+    "standards-draft-edit": lambda w: {"pk": _standards_pk()},
+    "standards-version-publish": lambda w: {"pk": _standards_pk()},
+    "people:training": lambda w: {},
+    "people:record-training": lambda w: {},
+    "people:training-import": lambda w: {},
+    "people:training-import-confirm": lambda w: {},
+    "people:roster": lambda w: {},
+    "people:roster-upload": lambda w: {"pk": 999_999},
+    "people:roster-upload-status": lambda w: {"pk": 999_999},
+    "people:roster-upload-errors": lambda w: {"pk": 999_999},
+    "people:roster-upload-confirm": lambda w: {"pk": 999_999},
+    "people:roster-upload-discard": lambda w: {"pk": 999_999},
     "notifications": lambda w: {},
     "notifications-read": lambda w: {},
     "requests:list": lambda w: {},
@@ -47,6 +62,12 @@ URLS = {
     "directory-json": lambda w: {},
     "healthz": lambda w: {},
 }
+
+
+def _standards_pk():
+    from governance.models import StandardsVersion
+
+    return StandardsVersion.objects.order_by("pk").values_list("pk", flat=True).first()
 
 
 def _names(patterns, namespace=""):

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             seed_registry()
             seed_requests()
             seed_stale_access()
+            demo.seed_people_pages()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at /login/ with:"))
         for username, description in demo.ROLE_DESCRIPTIONS.items():
             self.stdout.write(f"  {username:<9} / {demo.DEMO_PASSWORD}   {description}")

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0007_hr_group"),
+        ("governance", "0008_training_reminders_standards_drafts_roster_uploads"),
     ]
 
     operations = [
