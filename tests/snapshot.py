@@ -2,6 +2,8 @@
 action, or a job run a second time, must leave it exactly as it was."""
 
 from django.db import connection
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccessReview, CredentialRotation, ProviderGrant, RotationCause, SocialAccount
 from governance.models import (
@@ -40,6 +42,10 @@ WRITTEN_MODELS = (
     StandardsVersion,
     PolicyAcknowledgement,
     RosterUpload,
+    # Two-step sign-in (django-otp): the authenticator apps and recovery codes.
+    TOTPDevice,
+    StaticDevice,
+    StaticToken,
 )
 
 
