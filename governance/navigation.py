@@ -34,6 +34,8 @@ ITEMS = [
     NavItem("Accounts", "accounts:list"),
     NavItem("Team access", "access:team", permissions.is_manager | permissions.reads_everything),
     NavItem("Rotations", "access:rotations", permissions.is_manager | permissions.reads_everything),
+    NavItem("Reports", "reports:list", permissions.reads_everything),
+    NavItem("My reports", "reports:list", ~permissions.reads_everything),
     NavItem("Directory", "directory"),
     NavItem("Standards", "standards"),
 ]

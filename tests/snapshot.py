@@ -5,6 +5,7 @@ from django.db import connection
 
 from accounts.models import AccessReview, CredentialRotation, ProviderGrant, RotationCause, SocialAccount
 from governance.models import AuditEvent, Notification
+from reports.models import ContentReport, ReportComment
 from requests.models import (
     AccountRequest,
     DecommissionRequest,
@@ -27,6 +28,8 @@ WRITTEN_MODELS = (
     AccessReview,
     CredentialRotation,
     RotationCause,
+    ContentReport,
+    ReportComment,
 )
 
 

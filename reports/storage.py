@@ -1,0 +1,16 @@
+"""Where report screenshots are kept: a folder no URL serves (settings.REPORT_SCREENSHOT_DIR)."""
+
+from django.core.files.storage import FileSystemStorage
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Files readable only by the portal's own process, and never by a URL of their own: the
+    screenshot view reads them after checking who is asking."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("file_permissions_mode", 0o600)
+        kwargs.setdefault("directory_permissions_mode", 0o700)
+        super().__init__(**kwargs)
+
+    def url(self, name):
+        raise ValueError("Report screenshots have no public address; link to reports:screenshot instead.")
