@@ -15,9 +15,8 @@ DEFAULT_BUSINESS_DAYS = 3
 def add_business_days(day: datetime.date, count: int) -> datetime.date:
     """The `count`-th business day after `day` (with 0: `day` itself if it is a business day,
     otherwise the next one)."""
-    while day.weekday() >= 5:
+    while count == 0 and day.weekday() >= 5:
         day += datetime.timedelta(days=1)
-        count = max(count - 1, 0) if count else 0
     while count > 0:
         day += datetime.timedelta(days=1)
         if day.weekday() < 5:
