@@ -10,7 +10,10 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
-RUN useradd --system --home-dir /app portal && mkdir -p /app/staticfiles && chown -R portal /app/staticfiles
+RUN useradd --system --home-dir /app portal \
+    && mkdir -p /app/staticfiles /app/var/report-screenshots \
+    && chown -R portal /app/staticfiles /app/var \
+    && chmod 700 /app/var/report-screenshots
 USER portal
 
 EXPOSE 8000
