@@ -12,8 +12,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from reports.models import ContentReport, ReportStatus
 from tests.browser.conftest import assert_accessible, sign_in_with_keyboard
