@@ -20,7 +20,7 @@ from .models import (
     TrainingRecord,
     User,
 )
-from .roles import AUDITORS, CSC_STAFF, DIRECTOR
+from .roles import AUDITORS, CSC_STAFF, DIRECTOR, HR, ROLE_GROUPS
 from .roster import RosterRow
 
 DEMO_PASSWORD = "governance-demo"  # noqa: S105 — published in the README on purpose
@@ -33,6 +33,7 @@ BUSINESS_UNITS = {
     "WTR": "Water Services",
     "LCS": "Law-Corporate Security",
     "ITS": "Information Technology",
+    "HRS": "Human Resources",
 }
 PARENTS = {code: "CMO" for code in BUSINESS_UNITS if code != "CMO"}
 
@@ -46,6 +47,7 @@ PEOPLE = [
     ("E1004", "Owen", "MacLeod", "Director, Water Services", "WTR", "E1000", "active"),
     ("E1005", "Farah", "Siddiqui", "Director, Law-Corporate Security", "LCS", "E1000", "active"),
     ("E1006", "Tomasz", "Nowak", "Director, Information Technology", "ITS", "E1000", "active"),
+    ("E1007", "Patricia", "Adeyemi", "Director, Human Resources", "HRS", "E1000", "active"),
     # Level 3: managers and leads.
     ("E2001", "Chloe", "Bergeron", "Manager, Corporate Communications", "CSC", "E1001", "active"),
     ("E2002", "Samuel", "Reyes", "Manager, Parks Community Programs", "PKS", "E1003", "active"),
@@ -54,6 +56,7 @@ PEOPLE = [
     ("E2005", "Grace", "Lindqvist", "Corporate Security Auditor", "LCS", "E1005", "active"),
     ("E2006", "Victor", "Chen", "IT Systems Administrator", "ITS", "E1006", "active"),
     ("E2007", "Natalie", "Dubois", "Manager, Parks Operations", "PKS", "E1003", "active"),
+    ("E2008", "Rebecca", "Holm", "HR Information Systems Specialist", "HRS", "E1007", "active"),
     # Level 4: CSC team.
     ("E3001", "Priya", "Raman", "Social Media Strategist", "CSC", "E2001", "active"),
     ("E3002", "Marcus", "Oyelaran", "Communications Advisor", "CSC", "E2001", "active"),
@@ -84,7 +87,7 @@ PEOPLE = [
     ("E4401", "Ella", "Martin", "Outreach Assistant", "WTR", "E3401", "active"),
     # Law-Corporate Security and IT.
     ("E3501", "William", "Yeung", "Information Security Analyst", "LCS", "E2005", "active"),
-    ("E3502", "Charlotte", "Ross", "HR Business Partner", "LCS", "E1005", "active"),
+    ("E3502", "Charlotte", "Ross", "HR Business Partner", "HRS", "E1007", "active"),
     ("E3601", "James", "Ibrahim", "Web Developer", "ITS", "E2006", "active"),
     ("E3602", "Mia", "Johansson", "Service Desk Analyst", "ITS", "E2006", "active"),
     ("E3603", "Leo", "Park", "Service Desk Analyst", "ITS", "E2006", "active"),
@@ -97,6 +100,7 @@ SIGN_INS = {
     "manager": ("E2002", [], False),
     "employee": ("E3101", [], False),
     "auditor": ("E2005", [AUDITORS], False),
+    "hr": ("E2008", [HR], False),
     "admin": ("E2006", [], True),
 }
 ROLE_DESCRIPTIONS = {
@@ -105,6 +109,7 @@ ROLE_DESCRIPTIONS = {
     "manager": "Manager, Parks Community Programs — has a reporting line",
     "employee": "Community Programs Coordinator — files requests",
     "auditor": "Corporate Security auditor — reads everything",
+    "hr": "HR information systems specialist — uploads the HR roster",
     "admin": "IT administrator — the Django admin",
 }
 
@@ -197,7 +202,7 @@ def seed_people():
         for number in ACKNOWLEDGED:
             PolicyAcknowledgement.objects.get_or_create(employee=employees[number], standards_version=standards)
 
-    for name in (DIRECTOR, CSC_STAFF, AUDITORS):
+    for name in ROLE_GROUPS:
         Group.objects.get_or_create(name=name)
     for username, (number, groups, superuser) in SIGN_INS.items():
         employee = employees[number]

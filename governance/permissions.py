@@ -3,7 +3,7 @@
 import rules
 
 from .models import Employee, EmploymentStatus
-from .roles import AUDITORS, CSC_STAFF, DIRECTOR
+from .roles import AUDITORS, CSC_STAFF, DIRECTOR, HR
 
 
 @rules.predicate
@@ -16,6 +16,8 @@ is_csc_staff = is_signed_in & rules.is_group_member(CSC_STAFF)
 #: The communications team: CSC staff and the Director (who may everything CSC staff may).
 is_csc = is_csc_staff | is_director
 is_auditor = is_signed_in & rules.is_group_member(AUDITORS)
+#: Human Resources: the roster upload, and people with their training.
+is_hr = is_signed_in & rules.is_group_member(HR)
 #: People who may read everything: the communications team and auditors.
 reads_everything = is_csc | is_auditor
 

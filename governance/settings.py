@@ -246,6 +246,10 @@ REPORT_SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
 # any change to the registry shows at once (a new cache generation).
 DIRECTORY_CACHE_SECONDS = 60
 
+# ACKNOWLEDGEMENT_LINK_DAYS (default: 14): how long the signed link emailed to an employee, with
+# which they acknowledge the Standards without a portal sign-in, stays valid.
+ACKNOWLEDGEMENT_LINK_DAYS = env.int("ACKNOWLEDGEMENT_LINK_DAYS", default=14)
+
 # REVIEW_DUE_DAYS (default: 14): days a manager has to confirm or revoke access under review.
 REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=14)
 # ROTATION_DUE_HOURS (default: 24): hours to change an account's password once a provider left.

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("standards/", views.standards, name="standards"),
+    path("standards/acknowledge/<str:token>/", views.acknowledge_by_link, name="standards-acknowledge-link"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("requests/", include("requests.urls")),

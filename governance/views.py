@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 from health_check.checks import Database
 from health_check.contrib.redis import Redis
@@ -75,6 +76,44 @@ def standards(request):
         acknowledgement = me.acknowledgements.filter(standards_version=current).first()
     return render(
         request, "governance/standards.html", {"standards": current, "acknowledgement": acknowledgement, "me": me}
+    )
+
+
+@never_cache
+@sensitive_variables("token")
+def acknowledge_by_link(request, token):
+    """Acknowledge the Standards from the signed link emailed to an employee: no sign-in. GET
+    shows the Standards and a confirmation; POST records it once."""
+    try:
+        employee, version = services.read_acknowledgement_link(token)
+    except services.LinkRefused as error:
+        return _link_refused(request, error)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            return render(
+                request,
+                "governance/standards_acknowledge_link.html",
+                {"employee": employee, "standards": version, "error": "Tick the box to confirm you have read them."},
+                status=400,
+            )
+        try:
+            acknowledgement = services.acknowledge_standards_by_link(token=token)
+        except services.LinkRefused as error:
+            return _link_refused(request, error)
+        return render(
+            request,
+            "governance/standards_acknowledge_link.html",
+            {"employee": employee, "standards": version, "acknowledgement": acknowledgement},
+        )
+    return render(request, "governance/standards_acknowledge_link.html", {"employee": employee, "standards": version})
+
+
+def _link_refused(request, error):
+    return render(
+        request,
+        "governance/standards_acknowledge_link.html",
+        {"refusal": str(error), "already_used": error.already_used},
+        status=200 if error.already_used else 400,
     )
 
 

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import override_settings
 
 from governance import celery_app
-from governance.roles import AUDITORS, CSC_STAFF, DIRECTOR
+from governance.roles import AUDITORS, CSC_STAFF, DIRECTOR, HR
 from tests.factories import (
     BusinessUnitFactory,
     EmployeeFactory,
@@ -96,8 +96,9 @@ def org(db):
     parks = BusinessUnitFactory(code="PKS", name="Parks & Open Spaces")
     transit = BusinessUnitFactory(code="TRN", name="Calgary Transit")
     security = BusinessUnitFactory(code="LCS", name="Law-Corporate Security")
+    human_resources = BusinessUnitFactory(code="HRS", name="Human Resources")
 
-    ns = SimpleNamespace(csc_unit=csc, parks=parks, transit=transit, security=security)
+    ns = SimpleNamespace(csc_unit=csc, parks=parks, transit=transit, security=security, hr_unit=human_resources)
     ns.director_emp = EmployeeFactory(
         employee_number="E0001",
         first_name="Dana",
@@ -166,6 +167,13 @@ def org(db):
         business_unit=security,
         job_title="Corporate Security Auditor",
     )
+    ns.hr_emp = EmployeeFactory(
+        employee_number="E0400",
+        first_name="Rebecca",
+        last_name="Holm",
+        business_unit=human_resources,
+        job_title="HR Information Systems Specialist",
+    )
     for employee in (ns.csc_emp, ns.employee_emp, ns.lead_emp, ns.indirect_emp, ns.outsider_emp, ns.manager_emp):
         TrainingRecordFactory(employee=employee)
         acknowledge(employee)
@@ -177,6 +185,7 @@ def org(db):
     ns.lead = _person("lead", ns.lead_emp)
     ns.outsider = _person("outsider", ns.outsider_emp)
     ns.auditor = _person("auditor", ns.auditor_emp, [AUDITORS])
+    ns.hr = _person("hr", ns.hr_emp, [HR])
     return ns
 
 
@@ -208,6 +217,11 @@ def outsider(org):
 @pytest.fixture
 def auditor(org):
     return org.auditor
+
+
+@pytest.fixture
+def hr(org):
+    return org.hr
 
 
 @pytest.fixture

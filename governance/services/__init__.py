@@ -27,16 +27,25 @@ from .people import (
     refresh_management_paths,
     update_employee,
 )
-from .standards import acknowledge_standards
+from .standards import (
+    LinkRefused,
+    acknowledge_standards,
+    acknowledge_standards_by_link,
+    acknowledgement_link,
+    read_acknowledgement_link,
+)
 
 __all__ = [
     "EMPLOYEE_EDITABLE_FIELDS",
     "MANAGEMENT_PATHS_SQL",
     "ROLE_FIELDS",
+    "LinkRefused",
     "Message",
     "RosterImportResult",
     "WorkflowError",
     "acknowledge_standards",
+    "acknowledge_standards_by_link",
+    "acknowledgement_link",
     "actor_label_for",
     "announce_employee_changes",
     "build_audit_event",
@@ -48,6 +57,7 @@ __all__ = [
     "mark_notifications_read",
     "notify",
     "notify_many",
+    "read_acknowledgement_link",
     "record_admin_change",
     "record_event",
     "refresh_management_paths",

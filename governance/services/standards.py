@@ -1,16 +1,23 @@
-"""The Standards: acknowledgements of the version in force."""
+"""The Standards: acknowledgements of the version in force, signed in or from an emailed link."""
 
+import datetime
+
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ..audit_verbs import Verb
-from ..models import Employee, PolicyAcknowledgement, StandardsVersion
+from ..models import Employee, EmploymentStatus, PolicyAcknowledgement, StandardsVersion
 from .audit import record_event
 from .errors import WorkflowError
 from .notifications import notify
 
 
-def acknowledge_standards(*, employee: Employee, standards_version: StandardsVersion, acting_user):
+def acknowledge_standards(
+    *, employee: Employee, standards_version: StandardsVersion, acting_user
+) -> PolicyAcknowledgement:
     """Record that the employee read this version of the Standards; audit event and receipt."""
     if employee.user_id != acting_user.pk:
         raise WorkflowError("Only the employee themselves can acknowledge the Standards.")
@@ -31,12 +38,104 @@ def acknowledge_standards(*, employee: Employee, standards_version: StandardsVer
         )
         notify(
             kind="standards_acknowledged",
-            context={
-                "version": standards_version.version,
-                "title": standards_version.title,
-                "acknowledged_at": timezone.localtime(acknowledgement.acknowledged_at).strftime("%Y-%m-%d %H:%M"),
-            },
-            link="/standards/",
+            context=_receipt_context(standards_version, acknowledgement),
+            link=reverse("standards"),
             users=[acting_user],
         )
     return acknowledgement
+
+
+# --- acknowledging from an emailed link, without a sign-in -------------------------------------
+
+#: Keeps these signatures apart from every other use of SECRET_KEY.
+_LINK_SALT = "governance.standards.acknowledgement-link"
+
+
+def acknowledgement_link(*, employee: Employee, standards_version: StandardsVersion) -> str:
+    """The full address of a signed link with which `employee` acknowledges `standards_version`
+    without a portal sign-in. It names no secret of theirs, expires after
+    settings.ACKNOWLEDGEMENT_LINK_DAYS days and works once (a recorded acknowledgement uses it up)."""
+    token = signing.dumps({"e": employee.pk, "v": standards_version.pk}, salt=_LINK_SALT)
+    return settings.SITE_URL + reverse("standards-acknowledge-link", args=[token])
+
+
+class LinkRefused(WorkflowError):
+    """An acknowledgement link that cannot be used: tampered with, expired, or for a version no
+    longer in force. `already_used` tells a link that did its work from a bad one."""
+
+    def __init__(self, message: str, *, already_used: bool = False):
+        super().__init__(message)
+        self.already_used = already_used
+
+
+def read_acknowledgement_link(token: str) -> tuple[Employee, StandardsVersion]:
+    """Who a link is for and which version it acknowledges, or LinkRefused saying what to do."""
+    max_age = datetime.timedelta(days=settings.ACKNOWLEDGEMENT_LINK_DAYS)
+    try:
+        payload = signing.loads(token, salt=_LINK_SALT, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise LinkRefused(
+            "This link has expired. Sign in to the portal to acknowledge the Standards, or ask "
+            f"{settings.CSC_MAILBOX} for a new link."
+        ) from error
+    except signing.BadSignature as error:
+        raise LinkRefused(
+            "This link is not valid: it may have been cut short or changed. Open the link exactly as it "
+            f"is in your email, or ask {settings.CSC_MAILBOX} for a new one."
+        ) from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("e"), int) or not isinstance(payload.get("v"), int):
+        raise LinkRefused("This link is not valid. Ask the social media team for a new one.")
+    employee = Employee.objects.filter(pk=payload["e"]).first()
+    version = StandardsVersion.objects.filter(pk=payload["v"]).first()
+    if employee is None or version is None or employee.employment_status == EmploymentStatus.TERMINATED:
+        raise LinkRefused("This link can no longer be used. Ask the social media team for a new one.")
+    current = StandardsVersion.objects.current()
+    if current is None or current.pk != version.pk:
+        raise LinkRefused(
+            f"This link is for version {version.version} of the Standards, which is no longer the version in "
+            "force. Sign in to the portal to acknowledge the current version, or ask the social media team for "
+            "a new link."
+        )
+    return employee, version
+
+
+def acknowledge_standards_by_link(*, token: str) -> PolicyAcknowledgement:
+    """Record the acknowledgement a signed link names, exactly as the signed-in page does (the
+    audit event and the receipt), once: a second use is refused as already used."""
+    employee, version = read_acknowledgement_link(token)
+    with transaction.atomic():
+        # One acknowledgement per person and version: the row lock serialises two clicks.
+        Employee.objects.select_for_update().filter(pk=employee.pk).first()
+        existing = PolicyAcknowledgement.objects.filter(employee=employee, standards_version=version).first()
+        if existing is not None:
+            when = timezone.localtime(existing.acknowledged_at)
+            raise LinkRefused(
+                f"This link was already used: your acknowledgement of version {version.version} was recorded on "
+                f"{when:%B} {when.day}, {when.year}.",
+                already_used=True,
+            )
+        acknowledgement = PolicyAcknowledgement.objects.create(employee=employee, standards_version=version)
+        record_event(
+            verb=Verb.STANDARDS_ACKNOWLEDGED,
+            target=employee,
+            actor_label=employee.full_name,
+            changes={"standards_version": {"before": None, "after": version.version}},
+            note="Acknowledged from the link emailed to their work address.",
+        )
+        user = employee.user if employee.user_id and employee.user.is_active else None
+        notify(
+            kind="standards_acknowledged",
+            context=_receipt_context(version, acknowledgement),
+            link=reverse("standards"),
+            users=[user] if user else (),
+            mailboxes=() if user else [employee.email],
+        )
+    return acknowledgement
+
+
+def _receipt_context(version: StandardsVersion, acknowledgement: PolicyAcknowledgement) -> dict:
+    return {
+        "version": version.version,
+        "title": version.title,
+        "acknowledged_at": timezone.localtime(acknowledgement.acknowledged_at).strftime("%Y-%m-%d %H:%M"),
+    }

@@ -141,3 +141,14 @@ def test_home_shows_my_work(client_for, world):
     assert f'href="/accounts/{world.parks_account.pk}/">Calgary Parks</a> (Instagram) — Publisher' in provider_page
     director_page = client_for(world.director).get("/").content.decode()
     assert "2 requests waiting for a decision" in director_page
+
+
+def test_the_hr_role_exists_and_hr_is_recognised(org):
+    from django.contrib.auth.models import Group
+
+    from governance.permissions import is_auditor, is_csc, is_hr
+
+    assert Group.objects.filter(name="HR").exists()  # the data migration made it
+    assert is_hr(org.hr)
+    assert not is_hr(org.auditor) and not is_hr(org.director) and not is_hr(org.employee)
+    assert not is_csc(org.hr) and not is_auditor(org.hr)
