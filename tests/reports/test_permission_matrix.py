@@ -1,8 +1,9 @@
 """The permission matrix of content reports (DESIGN §2): every URL of reports/urls.py × every role
-(anonymous, employee, manager, CSC staff, Director, auditor) × the reports below gives the expected
+(anonymous, employee, manager, HR, CSC staff, Director, auditor) × the reports below gives the expected
 answer; a refusal changes nothing, not even a file; an allowed POST does exactly its job.
 
-Only the communications team and auditors see other people's reports and the screenshots; a
+Only the communications team and auditors see other people's reports and the screenshots (HR
+learns of a report when it is referred to its mailbox); a
 reporter sees their own report (never its screenshot, notes or match); a member of the public,
 who has no sign-in, sees nothing once they have filed. Only CSC staff and the Director handle
 reports. Reading a table: one row per report, one column per persona in the order of `PERSONAS`;
@@ -26,7 +27,7 @@ from tests import conftest
 from tests.reports.conftest import image_bytes, stored_files, upload
 from tests.snapshot import database_snapshot
 
-PERSONAS = ("anonymous", "employee", "manager", "csc_staff", "director", "auditor")
+PERSONAS = ("anonymous", "employee", "manager", "hr", "csc_staff", "director", "auditor")
 MISSING = 999_999
 
 SAME = "unchanged"
@@ -141,15 +142,15 @@ URLS = {
     "refer": Url(lambda r: f"/reports/{pk(r)}/refer/", REPORTS),
 }
 
-# Columns: anonymous, employee, manager, csc_staff, director, auditor.
-ALL_SIGNED_IN = (302, 200, 200, 200, 200, 200)
-WRONG_METHOD = (302, 405, 405, 405, 405, 405)
-ANON_OR_404 = (302, 404, 404, 404, 404, 404)
+# Columns: anonymous, employee, manager, hr, csc_staff, director, auditor.
+ALL_SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
+WRONG_METHOD = (302, 405, 405, 405, 405, 405, 405)
+ANON_OR_404 = (302, 404, 404, 404, 404, 404, 404)
 TEAM_ONLY = {  # a team action (CSC staff and the Director), on each report
-    "mine": (302, 403, 404, "{}", "{}", 403),
-    "others": (302, 404, 403, "{}", "{}", 403),
-    "public": (302, 404, 404, "{}", "{}", 403),
-    "ended": (302, 403, 404, SAME, SAME, 403),
+    "mine": (302, 403, 404, 404, "{}", "{}", 403),
+    "others": (302, 404, 403, 404, "{}", "{}", 403),
+    "public": (302, 404, 404, 404, "{}", "{}", 403),
+    "ended": (302, 403, 404, 404, SAME, SAME, 403),
     "missing": ANON_OR_404,
 }
 
@@ -165,37 +166,39 @@ MATRIX = {
     ("GET", "list"): {None: ALL_SIGNED_IN},
     ("POST", "list"): {None: WRONG_METHOD},
     # The employee's form; a signed-out visitor is sent to the public form.
-    ("GET", "new"): {None: (TO_PUBLIC_FORM, 200, 200, 200, 200, 200)},
-    ("POST", "new"): {None: (TO_PUBLIC_FORM, FILED, FILED, FILED, FILED, FILED)},
+    ("GET", "new"): {None: (TO_PUBLIC_FORM, 200, 200, 200, 200, 200, 200)},
+    ("POST", "new"): {None: (TO_PUBLIC_FORM, FILED, FILED, FILED, FILED, FILED, FILED)},
     # The public's form; a signed-in person is sent to the employee's form, and files nothing there.
-    ("GET", "public-new"): {None: (200, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM)},
-    ("POST", "public-new"): {None: (PUBLIC_FILED, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM)},
-    ("GET", "public-thanks"): {None: (200,) * 6},
-    ("POST", "public-thanks"): {None: (405,) * 6},
+    ("GET", "public-new"): {None: (200, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM)},
+    ("POST", "public-new"): {
+        None: (PUBLIC_FILED, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM, TO_MY_FORM)
+    },
+    ("GET", "public-thanks"): {None: (200,) * 7},
+    ("POST", "public-thanks"): {None: (405,) * 7},
     # A report: its reporter, the team and auditors; nobody else, and never the public.
     ("GET", "detail"): {
-        "mine":    (302, 200, 404, 200, 200, 200),
-        "others":  (302, 404, 200, 200, 200, 200),
-        "public":  (302, 404, 404, 200, 200, 200),
-        "ended":   (302, 200, 404, 200, 200, 200),
+        "mine":    (302, 200, 404, 404, 200, 200, 200),
+        "others":  (302, 404, 200, 404, 200, 200, 200),
+        "public":  (302, 404, 404, 404, 200, 200, 200),
+        "ended":   (302, 200, 404, 404, 200, 200, 200),
         "missing": ANON_OR_404,
     },
     ("POST", "detail"): {"mine": WRONG_METHOD},
     # The screenshot: the team and auditors only, not even its reporter (404 when there is none).
     ("GET", "screenshot"): {
-        "mine":    (302, 403, 404, 200, 200, 200),
-        "others":  (302, 404, 403, 404, 404, 404),
-        "public":  (302, 404, 404, 200, 200, 200),
-        "ended":   (302, 403, 404, 404, 404, 404),
+        "mine":    (302, 403, 404, 404, 200, 200, 200),
+        "others":  (302, 404, 403, 404, 404, 404, 404),
+        "public":  (302, 404, 404, 404, 200, 200, 200),
+        "ended":   (302, 403, 404, 404, 404, 404, 404),
         "missing": ANON_OR_404,
     },
     ("POST", "screenshot"): {"mine": WRONG_METHOD},
     # The public's report is with CSC staff already: giving it to her again is refused politely.
-    ("POST", "assign"): team_action(ASSIGNED, public=(302, 404, 404, SAME, ASSIGNED, 403)),
-    ("POST", "comment"): team_action(COMMENTED, ended=(302, 403, 404, COMMENTED, COMMENTED, 403)),
+    ("POST", "assign"): team_action(ASSIGNED, public=(302, 404, 404, 404, SAME, ASSIGNED, 403)),
+    ("POST", "comment"): team_action(COMMENTED, ended=(302, 403, 404, 404, COMMENTED, COMMENTED, 403)),
     # Only a positive post is shared: the others are refused politely.
     ("POST", "share"): team_action(
-        SHARED, others=(302, 404, 403, SAME, SAME, 403), public=(302, 404, 404, SAME, SAME, 403)
+        SHARED, others=(302, 404, 403, 404, SAME, SAME, 403), public=(302, 404, 404, 404, SAME, SAME, 403)
     ),
     ("POST", "close"): team_action(CLOSED),
     ("POST", "refer"): team_action(REFERRED),
@@ -388,6 +391,7 @@ def test_permission_matrix(case, world, client, screenshots_folder):
     [
         ("employee", {"mine", "ended"}),
         ("manager", {"others"}),
+        ("hr", set()),
         ("csc_staff", {"mine", "others", "public", "ended"}),
         ("director", {"mine", "others", "public", "ended"}),
         ("auditor", {"mine", "others", "public", "ended"}),
