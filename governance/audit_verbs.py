@@ -124,15 +124,14 @@ class Verb:
     USER_DEACTIVATED = _verb("user.deactivated", Subject.SIGN_IN, "{actor} turned off the sign-in of {target}")
 
     # Content reports
-    REPORT_FILED = _verb("report.filed", Subject.REPORTS, "{actor} filed a content report: {target}")
+    REPORT_FILED = _verb("report.filed", Subject.REPORTS, "{actor} filed {target}")
     REPORT_ASSIGNED = _verb("report.assigned", Subject.REPORTS, "{actor} assigned {target}")
     REPORT_COMMENTED = _verb("report.commented", Subject.REPORTS, "{actor} added a note to {target}")
-    REPORT_STATUS_CHANGED = _verb("report.status_changed", Subject.REPORTS, "{actor} changed the status of {target}")
     REPORT_SHARED = _verb("report.shared", Subject.REPORTS, "{actor} marked {target} as shared")
     REPORT_CLOSED = _verb("report.closed", Subject.REPORTS, "{actor} closed {target}")
     REPORT_REFERRED = _verb("report.referred", Subject.REPORTS, "{actor} referred {target}")
     REPORT_ESCALATED = _verb(
-        "report.escalated", Subject.REPORTS, "{actor} escalated an overdue content report to the Director ({target})"
+        "report.escalated", Subject.REPORTS, "{actor} escalated {target} to the Director: it is overdue"
     )
 
 

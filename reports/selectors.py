@@ -114,6 +114,11 @@ def _readable(changes: dict) -> list[str]:
     return lines
 
 
+def _capitalised(sentence: str) -> str:
+    """A sentence that starts with a job's or the public's label ("a member of the public …")."""
+    return sentence[:1].upper() + sentence[1:]
+
+
 def history(report: ContentReport) -> list[HistoryLine]:
     """What happened to the report, oldest first, in sentences from the audit trail."""
     events = AuditEvent.objects.filter(
@@ -126,7 +131,7 @@ def history(report: ContentReport) -> list[HistoryLine]:
         lines.append(
             HistoryLine(
                 when=event.created_at,
-                sentence=sentence_for(event.verb).format(actor=actor, target="the report"),
+                sentence=_capitalised(sentence_for(event.verb).format(actor=actor, target="the report")),
                 note=event.note,
                 changes=_readable(event.changes),
             )

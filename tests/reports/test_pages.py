@@ -130,8 +130,12 @@ def test_an_auditor_reads_everything_and_is_shown_no_form(org, reports, client_f
 
 
 def test_the_history_reads_as_sentences(org, reports, client_for):
+    services.escalate_overdue_reports()
+    late = client_for(org.director).get(f"/reports/{reports.late.pk}/").content.decode()
+    assert "A member of the public filed the report" in late
+    assert "Content-report job escalated the report to the Director: it is overdue" in late
     page = client_for(org.director).get(f"/reports/{reports.rude.pk}/").content.decode()
-    assert "Samuel Reyes filed a content report: the report" in page
+    assert "Samuel Reyes filed the report" in page
     assert "Priya Raman assigned the report" in page
     assert "Status: New → In progress" in page and "Assigned to: — → Priya Raman" in page
     assert "report.assigned" not in page and "in_progress" not in page
