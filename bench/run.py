@@ -544,7 +544,8 @@ def measure_pages(seconds):
             try:
                 urllib.request.urlopen(base + "/bench/trivial", timeout=2)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            # A worker still starting on a busy machine may take longer than the timeout to answer.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("gunicorn did not start") from None
                 time.sleep(0.2)
