@@ -10,10 +10,8 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
-RUN useradd --system --home-dir /app portal \
-    && mkdir -p /app/staticfiles /app/var/report-screenshots \
-    && chown -R portal /app/staticfiles /app/var \
-    && chmod 700 /app/var/report-screenshots
+RUN useradd --system --home-dir /app portal && mkdir -p /app/staticfiles /app/private-media \
+    && chown -R portal /app/staticfiles /app/private-media && chmod 700 /app/private-media
 USER portal
 
 EXPOSE 8000

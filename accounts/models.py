@@ -138,6 +138,7 @@ class ReviewReason(models.TextChoices):
     TRAINING_EXPIRED = "training_expired", "Training expired"
     RECERTIFICATION_DUE = "recertification_due", "Recertification due"
     NOT_IN_ROSTER = "not_in_roster", "Not in the HR roster"
+    STANDARDS_NOT_ACKNOWLEDGED = "standards_unacknowledged", "Standards not acknowledged"
 
 
 class ReviewOutcome(models.TextChoices):

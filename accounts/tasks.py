@@ -30,3 +30,10 @@ def escalate_overdue():
 def send_access_digests():
     """After a sweep: one digest per manager (and the Director) of what it opened; once."""
     services.send_access_digests()
+
+
+@shared_task
+def ask_providers_to_acknowledge():
+    """After a version of the Standards is published, and hourly: ask the providers who have not
+    acknowledged the version in force, once."""
+    services.ask_providers_to_acknowledge()

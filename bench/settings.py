@@ -14,4 +14,6 @@ CACHES["default"]["KEY_PREFIX"] = os.environ.get("BENCH_CACHE_PREFIX", "bench") 
 EMPLOYEE_CHANGE_TASKS = []
 # Tasks the measured work enqueues (the digests after a sweep) stay in memory: no worker runs
 # here, and nothing should be left queued on the Redis the run uses for its cache and sessions.
-CELERY_BROKER_URL = "memory://localhost/"
+# The roster upload's measurement (bench.run.measure_roster_upload) starts a worker, and sets
+# BENCH_BROKER_URL to Redis for it and for itself.
+CELERY_BROKER_URL = os.environ.get("BENCH_BROKER_URL", "memory://localhost/")

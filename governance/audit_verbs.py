@@ -102,11 +102,21 @@ class Verb:
     BUSINESS_UNIT_RENAMED = _verb("business_unit.renamed", Subject.PEOPLE, "{actor} renamed the business unit {target}")
     BUSINESS_UNIT_UPDATED = _verb("business_unit.updated", Subject.PEOPLE, "{actor} updated the business unit {target}")
     BUSINESS_UNIT_DELETED = _verb("business_unit.deleted", Subject.PEOPLE, "{actor} deleted the business unit {target}")
+    ROSTER_UPLOADED = _verb("roster.uploaded", Subject.PEOPLE, "{actor} uploaded {target} to be checked")
+    ROSTER_CONFIRMED = _verb("roster.confirmed", Subject.PEOPLE, "{actor} confirmed the import of {target}")
+    ROSTER_DISCARDED = _verb("roster.discarded", Subject.PEOPLE, "{actor} discarded {target} without importing it")
+    ROSTER_IMPORTED = _verb("roster.imported", Subject.PEOPLE, "{actor} finished importing {target}")
+    ROSTER_IMPORT_FAILED = _verb(
+        "roster.import_failed", Subject.PEOPLE, "{actor} could not import {target}; nothing was applied"
+    )
 
     # Training and the Standards
     TRAINING_RECORDED = _verb("training.recorded", Subject.STANDARDS, "{actor} recorded training: {target}")
     TRAINING_UPDATED = _verb("training.updated", Subject.STANDARDS, "{actor} corrected a training record: {target}")
     TRAINING_DELETED = _verb("training.deleted", Subject.STANDARDS, "{actor} deleted a training record: {target}")
+    TRAINING_IMPORTED = _verb(
+        "training.imported", Subject.STANDARDS, "{actor} imported training records from a learning-system file"
+    )
     STANDARDS_ACKNOWLEDGED = _verb(
         "standards.acknowledged", Subject.STANDARDS, "{actor} acknowledged the Standards ({target})"
     )
@@ -115,6 +125,9 @@ class Verb:
     )
     STANDARDS_VERSION_UPDATED = _verb(
         "standards.version_updated", Subject.STANDARDS, "{actor} edited a version of the Standards: {target}"
+    )
+    STANDARDS_VERSION_PUBLISHED = _verb(
+        "standards.version_published", Subject.STANDARDS, "{actor} published a version of the Standards: {target}"
     )
     STANDARDS_VERSION_DELETED = _verb(
         "standards.version_deleted", Subject.STANDARDS, "{actor} deleted a version of the Standards: {target}"

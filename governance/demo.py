@@ -6,6 +6,7 @@ path; running it again changes nothing.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -219,3 +220,74 @@ def seed_people():
         if employee.user_id != user.pk:
             Employee.objects.filter(pk=employee.pk).update(user=user)
     return employees
+
+
+# Training that expires soon (the training page's list, and the reminder job): employee number
+# -> (course, days since completion). Validity: settings.TRAINING_VALIDITY_DAYS.
+EXPIRING_SOON = {
+    "E3102": ("accessible_content", 20),
+    "E3301": ("records", 12),
+    "E3601": ("records", 25),
+}
+
+DRAFT_ADDITION = """
+
+## Images made or changed with AI
+
+City accounts do not post images or video made or materially changed with generative AI unless the post says
+so plainly. Never use AI to show a real person saying or doing something they did not.
+"""
+
+
+@transaction.atomic
+def seed_people_pages():
+    """Content for the people pages: training near expiry, a draft of the next version of the
+    Standards, and an earlier roster upload in HR's history."""
+    from .models import RosterUpload, RosterUploadStatus
+
+    employees = {employee.employee_number: employee for employee in Employee.objects.all()}
+    today = timezone.localdate()
+    for number, (course, days_left) in EXPIRING_SOON.items():
+        validity = settings.TRAINING_VALIDITY_DAYS[course]
+        completed = today - datetime.timedelta(days=validity - days_left)
+        TrainingRecord.objects.get_or_create(
+            employee=employees[number],
+            course=course,
+            completed_on=completed,
+            defaults={"expires_on": completed + datetime.timedelta(days=validity)},
+        )
+    current = StandardsVersion.objects.current()
+    csc = User.objects.filter(username="csc").first()
+    if current and not StandardsVersion.objects.filter(version="1.1").exists():
+        services.draft_standards_version(
+            acting_user=csc, version="1.1", title=current.title, text=current.text.rstrip() + DRAFT_ADDITION
+        )
+    hr = User.objects.filter(username="hr").first()
+    if hr and not RosterUpload.objects.exists():
+        week_ago = timezone.now() - datetime.timedelta(days=7)
+        RosterUpload.objects.create(
+            uploaded_by=hr,
+            uploaded_at=week_ago,
+            file_name="workday-roster-full.csv",
+            sha256="3f1a9c0e6b7d2a4f8e5c1b0d9a7f6e3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e",
+            size=9_482,
+            full=True,
+            status=RosterUploadStatus.IMPORTED,
+            rows=len(employees),
+            checked_at=week_ago,
+            confirmed_by=hr,
+            confirmed_at=week_ago + datetime.timedelta(minutes=3),
+            finished_at=week_ago + datetime.timedelta(minutes=3, seconds=4),
+            result={
+                "rows": len(employees),
+                "created": 0,
+                "updated": 2,
+                "unchanged": len(employees) - 2,
+                "role_changed": 1,
+                "leaving": 0,
+                "missing": 0,
+                "signed_out": 0,
+                "business_units_created": 0,
+                "business_units_renamed": 0,
+            },
+        )

@@ -3,9 +3,15 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+
+def private_storage():
+    """Files no web server serves (settings.STORAGES["private"])."""
+    return storages["private"]
 
 
 class User(AbstractUser):
@@ -123,6 +129,9 @@ class TrainingRecord(models.Model):
     course = models.CharField(max_length=32, choices=TrainingCourse.choices)
     completed_on = models.DateField()
     expires_on = models.DateField()
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the employee and their manager were told it expires soon."
+    )
 
     class Meta:
         ordering = ["-completed_on"]
@@ -142,9 +151,16 @@ class TrainingRecord(models.Model):
 
 
 class StandardsVersionQuerySet(models.QuerySet):
+    def published(self):
+        """Versions the Director published (in force now, earlier, or from a later date)."""
+        return self.filter(published_at__isnull=False)
+
+    def drafts(self):
+        return self.filter(published_at__isnull=True)
+
     def in_force(self):
-        """Versions already in effect, the one in force first."""
-        return self.filter(effective_from__lte=timezone.now()).order_by("-effective_from")
+        """Published versions already in effect, the one in force first."""
+        return self.published().filter(effective_from__lte=timezone.now()).order_by("-effective_from")
 
     def current(self):
         """The version in force now: the latest one already in effect, or None."""
@@ -152,13 +168,35 @@ class StandardsVersionQuerySet(models.QuerySet):
 
 
 class StandardsVersion(models.Model):
-    """A version of the Social Media Standards for City Employees."""
+    """A version of the Social Media Standards for City Employees: a draft CSC staff write, until
+    the Director publishes it with the date it takes effect and a window to acknowledge it."""
 
     version = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=200, default="Social Media Standards for City Employees")
-    approved_on = models.DateField()
+    approved_on = models.DateField(null=True, blank=True, help_text="Empty while a draft.")
     effective_from = models.DateTimeField(default=timezone.now)
     text = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Rows created without saying otherwise (the data migration, the admin) are published; the
+    # drafting service leaves it empty.
+    published_at = models.DateTimeField(null=True, blank=True, default=timezone.now, help_text="Empty while a draft.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledge_within_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days providers have, from the effective date, to acknowledge it."
+    )
+    acknowledge_by = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the window to acknowledge closes: providers who have not by then get an access review.",
+    )
+    providers_asked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the providers were asked to acknowledge this version."
+    )
 
     objects = StandardsVersionQuerySet.as_manager()
 
@@ -167,6 +205,10 @@ class StandardsVersion(models.Model):
 
     def __str__(self):
         return f"{self.title}, version {self.version}"
+
+    @property
+    def is_draft(self):
+        return self.published_at is None
 
 
 class PolicyAcknowledgement(models.Model):
@@ -247,3 +289,44 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.target_repr}"
+
+
+class RosterUploadStatus(models.TextChoices):
+    CHECKING = "checking", "Being checked"
+    INVALID = "invalid", "Has errors; nothing was applied"
+    READY = "ready", "Checked; waiting for confirmation"
+    IMPORTING = "importing", "Being imported"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Not imported"
+    DISCARDED = "discarded", "Discarded; nothing was applied"
+
+
+class RosterUpload(models.Model):
+    """An HR roster uploaded in the browser: checked and previewed, then imported once HR
+    confirms. The file is kept privately until then, and deleted after."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255)
+    file = models.FileField(storage=private_storage, upload_to="roster/", blank=True, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    full = models.BooleanField(help_text="The file is the whole organisation: whoever is missing left the roster.")
+    status = models.CharField(max_length=12, choices=RosterUploadStatus.choices, default=RosterUploadStatus.CHECKING)
+    rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[line, column, message], the first ones.")
+    checked_at = models.DateTimeField(null=True, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"HR roster {self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -34,10 +34,13 @@ ITEMS = [
     NavItem("Accounts", "accounts:list"),
     NavItem("Team access", "access:team", permissions.is_manager | permissions.reads_everything),
     NavItem("Rotations", "access:rotations", permissions.is_manager | permissions.reads_everything),
+    NavItem("Training", "people:training", permissions.reads_training),
+    NavItem("HR roster", "people:roster", permissions.reads_roster_uploads),
     NavItem("Reports", "reports:list", permissions.reads_everything),
     NavItem("My reports", "reports:list", ~permissions.reads_everything),
     NavItem("Directory", "directory"),
     NavItem("Standards", "standards"),
+    NavItem("Standards versions", "standards-versions", permissions.reads_standards_versions),
 ]
 
 PUBLIC_ITEMS = [
@@ -55,6 +58,11 @@ def _entries(request, items):
         url = item.url()
         current = path == url or (url != "/" and path.startswith(url))
         entries.append({"label": item.label, "url": url, "current": current})
+    # One current entry: the most specific (/standards/versions/ is not also /standards/).
+    current = [entry for entry in entries if entry["current"]]
+    longest = max((len(entry["url"]) for entry in current), default=0)
+    for entry in current:
+        entry["current"] = len(entry["url"]) == longest
     return entries
 
 

@@ -49,3 +49,11 @@ def manages_employee(user, employee):
     """True when `employee` is in the user's reporting line (direct or indirect); no query."""
     me = employee_of(user)
     return bool(me is not None and employee is not None and employee.reports_to(me))
+
+
+#: People and their training: the communications team records it; HR and auditors read it.
+reads_training = is_csc | is_hr | is_auditor
+#: HR roster uploads: HR uploads and confirms them; auditors read them.
+reads_roster_uploads = is_hr | is_auditor
+#: Versions of the Standards, drafts included: the communications team and auditors.
+reads_standards_versions = is_csc | is_auditor

@@ -3,6 +3,7 @@
 This module only reads and checks; `services.import_hr_roster` applies a roster that passed.
 """
 
+import collections
 import contextlib
 import csv
 import gc
@@ -88,12 +89,30 @@ class RosterError:
         return f"{where}: {self.message}"
 
 
+#: A listing of errors (the command's output, the upload page) shows this many, then says how
+#: many more there are; a file of 100,000 bad lines is not printed whole.
+ERRORS_LISTED = 200
+#: A header line's lists of missing, unknown or repeated columns name this many columns each.
+COLUMNS_NAMED = 20
+
+
 class RosterInvalid(Exception):
-    """The roster has errors; nothing of it may be applied."""
+    """The roster has errors; nothing of it may be applied. `errors` are ordered by line."""
 
     def __init__(self, errors):
         self.errors = sorted(errors)
         super().__init__(f"{len(self.errors)} error(s) in the HR roster; nothing was imported.")
+
+    def listed(self, limit: int = ERRORS_LISTED) -> tuple[list[RosterError], int]:
+        """The first `limit` errors, and how many more there are."""
+        return self.errors[:limit], max(0, len(self.errors) - limit)
+
+
+def _named(names):
+    """Column names for a header error: at most COLUMNS_NAMED, then how many more."""
+    shown = ", ".join(names[:COLUMNS_NAMED])
+    more = len(names) - COLUMNS_NAMED
+    return shown + (f" and {more:,} more" if more > 0 else "")
 
 
 def _decode_lines(data: bytes):
@@ -160,7 +179,7 @@ def _reader(text):
     return csv.reader(io.StringIO(text, newline=""), strict=True)
 
 
-def _header(reader):
+def _header(reader, columns=COLUMNS):
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -168,16 +187,19 @@ def _header(reader):
     if header is None:
         raise RosterInvalid([RosterError(1, "", "the file is empty; expected a header line")])
     header = [name.strip() for name in header]
+    # Sets and one count: a header of 100,000 names is refused in linear time.
+    counts = collections.Counter(header)
+    known = set(columns)
     errors = []
-    missing = [name for name in COLUMNS if name not in header]
-    unknown = [name for name in header if name not in COLUMNS]
-    duplicated = sorted({name for name in header if header.count(name) > 1})
+    missing = [name for name in columns if name not in counts]
+    unknown = [name for name in counts if name not in known]
+    duplicated = sorted(name for name, count in counts.items() if count > 1)
     if missing:
-        errors.append(RosterError(1, "", "missing column(s): " + ", ".join(missing)))
+        errors.append(RosterError(1, "", "missing column(s): " + _named(missing)))
     if unknown:
-        errors.append(RosterError(1, "", "unknown column(s): " + ", ".join(unknown)))
+        errors.append(RosterError(1, "", "unknown column(s): " + _named(unknown)))
     if duplicated:
-        errors.append(RosterError(1, "", "repeated column(s): " + ", ".join(duplicated)))
+        errors.append(RosterError(1, "", "repeated column(s): " + _named(duplicated)))
     if errors:
         raise RosterInvalid(errors)
     return header

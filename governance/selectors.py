@@ -101,3 +101,48 @@ def business_unit_menu():
         lambda: (uuid.uuid4().hex, list(BusinessUnit.objects.order_by("name").values_list("code", "name"))),
         300,
     )
+
+
+def search_people(q: str, *, limit: int = 25):
+    """Employees whose name or number matches `q` (each word must match), with their training."""
+    from django.db.models import Prefetch, Q
+
+    from .models import Employee, TrainingRecord
+
+    words = q.split()[:5]
+    if not words:
+        return Employee.objects.none()
+    people = Employee.objects.all()
+    for word in words:
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(employee_number__iexact=word)
+        )
+    return people.select_related("business_unit", "manager").prefetch_related(
+        Prefetch("training_records", queryset=TrainingRecord.objects.order_by("course", "-completed_on"))
+    )[:limit]
+
+
+def recent_training(limit: int = 20):
+    """Training recorded lately, newest first (the training page without a search)."""
+    from .models import TrainingRecord
+
+    return TrainingRecord.objects.select_related("employee", "employee__business_unit").order_by("-id")[:limit]
+
+
+def expiring_training(days: int):
+    """Current training of active people that expires within `days`, soonest first."""
+    import datetime
+
+    from .models import EmploymentStatus, TrainingRecord
+
+    today = timezone.localdate()
+    renewed = TrainingRecord.objects.filter(
+        employee=OuterRef("employee"), course=OuterRef("course"), expires_on__gt=OuterRef("expires_on")
+    )
+    return (
+        TrainingRecord.objects.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
+        .exclude(employee__employment_status=EmploymentStatus.TERMINATED)
+        .exclude(Exists(renewed))
+        .select_related("employee", "employee__manager")
+        .order_by("expires_on")
+    )

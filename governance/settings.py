@@ -178,12 +178,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# REPORT_SCREENSHOT_DIR (default: <project>/var/report-screenshots): where the screenshots of
-# content reports are kept — outside static/ and any media URL; the portal serves them only
-# through a view that checks who is asking (reports/views.py).
-REPORT_SCREENSHOT_DIR = env.path("REPORT_SCREENSHOT_DIR", default=BASE_DIR / "var" / "report-screenshots")
+# PRIVATE_MEDIA_ROOT (default: <project>/private-media): uploads no web server serves, such as HR
+# rosters waiting to be imported (deleted once imported or discarded).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None, "file_permissions_mode": 0o600},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -191,9 +194,11 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Screenshots of content reports, in the private media folder; the portal serves them only
+    # through a view that checks who is asking (reports/views.py).
     "report_screenshots": {
         "BACKEND": "reports.storage.PrivateFileSystemStorage",
-        "OPTIONS": {"location": str(REPORT_SCREENSHOT_DIR)},
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "report-screenshots")},
     },
 }
 
@@ -254,6 +259,19 @@ ACKNOWLEDGEMENT_LINK_DAYS = env.int("ACKNOWLEDGEMENT_LINK_DAYS", default=14)
 REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=14)
 # ROTATION_DUE_HOURS (default: 24): hours to change an account's password once a provider left.
 ROTATION_DUE_HOURS = env.int("ROTATION_DUE_HOURS", default=24)
+# ROSTER_UPLOAD_MAX_MB (default: 50): the largest HR roster accepted in the browser, in megabytes.
+ROSTER_UPLOAD_MAX_MB = env.int("ROSTER_UPLOAD_MAX_MB", default=50)
+# Training counts for this many days after its completion, per course:
+# TRAINING_VALIDITY_DAYS_SOCIAL_MEDIA (default: 730), TRAINING_VALIDITY_DAYS_ACCESSIBLE_CONTENT
+# (default: 1095), TRAINING_VALIDITY_DAYS_RECORDS (default: 1095).
+TRAINING_VALIDITY_DAYS = {
+    "social_media": env.int("TRAINING_VALIDITY_DAYS_SOCIAL_MEDIA", default=730),
+    "accessible_content": env.int("TRAINING_VALIDITY_DAYS_ACCESSIBLE_CONTENT", default=1095),
+    "records": env.int("TRAINING_VALIDITY_DAYS_RECORDS", default=1095),
+}
+# TRAINING_REMINDER_DAYS (default: 30): the employee and their manager are told once when
+# training expires within this many days.
+TRAINING_REMINDER_DAYS = env.int("TRAINING_REMINDER_DAYS", default=30)
 # RECERTIFY_MONTHS (default: 12): a provider designation must be recertified this often.
 RECERTIFY_MONTHS = env.int("RECERTIFY_MONTHS", default=12)
 
@@ -296,14 +314,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.escalate_overdue",
         "schedule": crontab(minute=5),
     },
-    "escalate-overdue-content-reports": {
-        "task": "reports.tasks.escalate_overdue_reports",
-        "schedule": crontab(minute=10),
+    "remind-expiring-training": {
+        "task": "governance.tasks.remind_expiring_training",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "ask-providers-to-acknowledge-the-standards": {
+        "task": "accounts.tasks.ask_providers_to_acknowledge",
+        "schedule": crontab(minute=20),
     },
 }
 # Tasks told (after commit, with the employee ids) when HR changes someone's job title, business
 # unit, manager, status or roster presence — by the roster import or an edit in the admin.
 EMPLOYEE_CHANGE_TASKS = ["accounts.tasks.review_employee_changes"]
+# What those tasks did to access, read back from the audit trail (the roster upload's preview
+# runs the import and the tasks in a transaction it rolls back, then asks this).
+EMPLOYEE_CHANGE_IMPACT = "accounts.selectors.access_impact_since"
+# Tasks told (after commit) when a version of the Standards is published: ask the providers.
+STANDARDS_PUBLISHED_TASKS = ["accounts.tasks.ask_providers_to_acknowledge"]
 
 # Security headers. Strict CSP: everything from this origin, no inline script or style.
 CONTENT_SECURITY_POLICY = {

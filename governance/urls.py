@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from accounts import views as registry_views
 
-from . import forms, views
+from . import forms, people_views, views
 
 admin.site.site_header = "Social Media Governance Portal — administration"
 admin.site.site_title = "Governance Portal admin"
@@ -25,6 +25,14 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("standards/", views.standards, name="standards"),
     path("standards/acknowledge/<str:token>/", views.acknowledge_by_link, name="standards-acknowledge-link"),
+    path("standards/versions/", people_views.standards_versions, name="standards-versions"),
+    path("standards/versions/new/", people_views.standards_draft_new, name="standards-draft-new"),
+    path("standards/versions/<int:pk>/", people_views.standards_version, name="standards-version"),
+    path("standards/versions/<int:pk>/edit/", people_views.standards_draft_edit, name="standards-draft-edit"),
+    path(
+        "standards/versions/<int:pk>/publish/", people_views.standards_version_publish, name="standards-version-publish"
+    ),
+    path("people/", include("governance.people_urls")),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("requests/", include("requests.urls")),

@@ -75,7 +75,14 @@ def standards(request):
     if me is not None and current is not None:
         acknowledgement = me.acknowledgements.filter(standards_version=current).first()
     return render(
-        request, "governance/standards.html", {"standards": current, "acknowledgement": acknowledgement, "me": me}
+        request,
+        "governance/standards.html",
+        {
+            "standards": current,
+            "acknowledgement": acknowledgement,
+            "me": me,
+            "history": list(selectors.standards_in_force()[:20]),
+        },
     )
 
 

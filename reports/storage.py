@@ -1,4 +1,5 @@
-"""Where report screenshots are kept: a folder no URL serves (settings.REPORT_SCREENSHOT_DIR)."""
+"""Where report screenshots are kept: report-screenshots/ in the private media folder
+(settings.PRIVATE_MEDIA_ROOT), which no URL serves."""
 
 from django.core.files.storage import FileSystemStorage
 

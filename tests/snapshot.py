@@ -4,7 +4,15 @@ action, or a job run a second time, must leave it exactly as it was."""
 from django.db import connection
 
 from accounts.models import AccessReview, CredentialRotation, ProviderGrant, RotationCause, SocialAccount
-from governance.models import AuditEvent, Notification
+from governance.models import (
+    AuditEvent,
+    Employee,
+    Notification,
+    PolicyAcknowledgement,
+    RosterUpload,
+    StandardsVersion,
+    TrainingRecord,
+)
 from reports.models import ContentReport, ReportComment
 from requests.models import (
     AccountRequest,
@@ -28,6 +36,11 @@ WRITTEN_MODELS = (
     AccessReview,
     CredentialRotation,
     RotationCause,
+    Employee,
+    TrainingRecord,
+    StandardsVersion,
+    PolicyAcknowledgement,
+    RosterUpload,
     ContentReport,
     ReportComment,
 )

@@ -101,6 +101,14 @@ def test_the_smoke_bench_runs_and_its_invariants_hold(tmp_path):
     assert roster["second_import_changed"] is False
     assert roster["second_import_rows_written"] == roster["second_import_audit_events"] == 0
 
+    # The same file uploaded in the browser's way, through a real worker, with progress to 100%.
+    upload = roster["upload"]
+    assert upload["status"] == "imported" and upload["rows"] == roster["rows"]
+    assert upload["progress_reached"] == 100 and upload["progress_readings"] == sorted(upload["progress_readings"])
+    assert upload["seconds"] > 0 and upload["ratio"] > 0 and upload["check_seconds"] > 0
+    assert upload["worker_peak_rss_mb"] > 0 and upload["file_deleted"]
+    assert "Roster upload through the worker" in result.stdout
+
     assert set(results["sweep"]) == {"10%", "100%"}
     assert results["sweep"]["100%"]["stale_grants"] > results["sweep"]["10%"]["stale_grants"]
     for stale, sweep in results["sweep"].items():

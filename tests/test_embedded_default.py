@@ -39,7 +39,7 @@ def embedded(tmp_path_factory):
     env.update(
         DEBUG="true",
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-        REPORT_SCREENSHOT_DIR=str(folder / "report-screenshots"),
+        PRIVATE_MEDIA_ROOT=str(folder / "private-media"),
     )
 
     def manage(*args):

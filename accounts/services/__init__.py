@@ -1,6 +1,7 @@
 """Every change to the registry. `registry`: accounts, designation and revocation of providers.
 `stale_access`: access reviews, password rotations and the set-based jobs that open them."""
 
+from .acknowledgements import ask_providers_to_acknowledge
 from .registry import (
     ACCOUNT_EDITABLE_FIELDS,
     decommission_account,
@@ -26,6 +27,7 @@ from .stale_access import (
 __all__ = [
     "ACCOUNT_EDITABLE_FIELDS",
     "SweepResult",
+    "ask_providers_to_acknowledge",
     "complete_rotation",
     "decommission_account",
     "designate_provider",

@@ -27,7 +27,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from governance.audit_verbs import Verb
-from governance.models import AuditEvent, Employee, TrainingCourse, TrainingRecord
+from governance.models import (
+    AuditEvent,
+    Employee,
+    PolicyAcknowledgement,
+    StandardsVersion,
+    TrainingCourse,
+    TrainingRecord,
+)
 from governance.selectors import directors
 from governance.services import Message, WorkflowError, notify_many, record_event
 
@@ -77,6 +84,8 @@ T = {
     "cause": lambda: _table(RotationCause),
     "audit": lambda: _table(AuditEvent),
     "training": lambda: _table(TrainingRecord),
+    "standards": lambda: _table(StandardsVersion),
+    "acknowledgement": lambda: _table(PolicyAcknowledgement),
 }
 
 
@@ -208,8 +217,10 @@ def _review_audit(verb, *, source, changes, note="''", kind=None):
 
 # --- which grants need a review ------------------------------------------------------------------
 
-#: reason -> (the condition, on g (grant), e (employee) and t.latest (the latest expiry of their
-#: social media training), and the moment that made it due). A review of that grant for that
+#: reason -> (the condition, on g (grant), e (employee), t.latest (the latest expiry of their
+#: social media training), sv (the version of the Standards in force, if its window to
+#: acknowledge it has closed) and ak (the employee's acknowledgement of it), and the moment that
+#: made it due). A review of that grant for that
 #: reason opened at or after that moment (or still open) means this cause was already looked at.
 _RULES = {
     ReviewReason.ROLE_CHANGED: (
@@ -228,6 +239,10 @@ _RULES = {
     ReviewReason.NOT_IN_ROSTER: (
         "e.employment_status <> 'terminated' AND e.in_hr_roster = FALSE",
         "COALESCE(e.roster_missing_since, g.designated_at)",
+    ),
+    ReviewReason.STANDARDS_NOT_ACKNOWLEDGED: (
+        "e.employment_status <> 'terminated' AND sv.id IS NOT NULL AND ak.id IS NULL",
+        "sv.acknowledge_by",
     ),
 }
 
@@ -291,6 +306,12 @@ def _candidates_sql(employee_ids):
         "FROM {grant} g JOIN {employee} e ON e.id = g.employee_id "
         "LEFT JOIN (SELECT employee_id, MAX(expires_on) AS latest FROM {training} WHERE course = %(course)s "
         "GROUP BY employee_id) t ON t.employee_id = e.id "
+        # The version in force, when the window to acknowledge it has closed (one row or none).
+        "LEFT JOIN (SELECT id, acknowledge_by FROM {standards} WHERE published_at IS NOT NULL "
+        "AND effective_from <= %(now)s AND acknowledge_by <= %(now)s AND id = (SELECT id FROM {standards} "
+        "WHERE published_at IS NOT NULL AND effective_from <= %(now)s ORDER BY effective_from DESC LIMIT 1)) sv "
+        "ON 1 = 1 "
+        "LEFT JOIN {acknowledgement} ak ON ak.employee_id = e.id AND ak.standards_version_id = sv.id "
         f"CROSS JOIN ({_REASONS}) rs "
         "LEFT JOIN (SELECT grant_id, reason, MAX(opened_at) AS last_opened, "
         "MAX(CASE WHEN resolved_at IS NULL THEN 1 ELSE 0 END) AS still_open FROM {review} "

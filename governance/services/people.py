@@ -1,9 +1,11 @@
 """People as HR knows them: the roster import, moves and the management paths."""
 
-import csv
 import io
 import json
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -48,7 +50,9 @@ class RosterImportResult:
         )
 
 
-def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> RosterImportResult:
+def import_hr_roster(
+    *, rows, full=False, acting_user=None, source="", progress: Callable[[int, str], None] | None = None
+) -> RosterImportResult:
     """Apply a parsed HR roster in one transaction, with a few set-based statements.
 
     Business units are created or renamed; employees are created or updated. A change of job
@@ -58,7 +62,9 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
     `full`, employees missing from the file are marked as not in the roster (never deleted).
     Raises RosterInvalid, changing nothing, if a manager is unknown or managers form a cycle.
     Applying the same rows twice changes nothing the second time and writes no events.
+    `progress(percent, step)`, if given, is told as each step begins (the upload's progress bar).
     """
+    progress = progress or _no_progress
     result = RosterImportResult()
     label = actor_label_for(acting_user, default="HR roster import" + (f" ({source})" if source else ""))
     now = timezone.now()
@@ -66,13 +72,16 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROSTER_LOCK])
-        # Each employee as the file would show them: number, then _COMPARED values, then id
-        # and whether they are in the roster.
-        existing = {row[0]: row for row in _directory_as_roster()}
-        errors = check_managers(rows, {number: row[6] or None for number, row in existing.items()}, full=full)
+        progress(20, "Checking managers")
+        # Each employee as the file would show them, by number.
+        existing = {row.employee_number: row for row in _directory_as_roster()}
+        errors = check_managers(
+            rows, {number: row.manager_employee_number or None for number, row in existing.items()}, full=full
+        )
         if errors:
             raise RosterInvalid(errors)
 
+        progress(30, "Comparing the file with the people directory")
         unit_events = _upsert_business_units(rows, result, label, now)
 
         # Compare in Python (one pass over tuples, no query); write every new or changed row
@@ -83,12 +92,13 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
             if current is None:
                 staged.append(_staged(row, Verb.EMPLOYEE_CREATED, diff({}, _roster_values(row)), role_changed=False))
                 continue
-            if current[9] and current[1:8] == (*row[2:7], *row[8:10]):
+            if current.in_hr_roster and _compared(current) == _compared(row):
                 result.unchanged += 1
                 continue
-            pk = current[8]
-            before = dict(zip(_COMPARED, (*current[1:6], current[6] or None, current[7]), strict=True))
-            changes = diff({**before, "in_hr_roster": bool(current[9])}, _roster_values(row))
+            pk = current.id
+            before = dict(zip(_COMPARED, _compared(current), strict=True))
+            before["manager"] = before["manager"] or None
+            changes = diff({**before, "in_hr_roster": bool(current.in_hr_roster)}, _roster_values(row))
             result.updated += 1
             result.manager_changes += "manager" in changes
             role_changed = any(name in changes for name in ROLE_FIELDS)
@@ -103,15 +113,17 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
             else:
                 verb = Verb.EMPLOYEE_UPDATED
             staged.append(_staged(row, verb, changes, role_changed=role_changed))
+        progress(50, "Writing new and changed employees")
         if staged:
             result.created = _apply_staged(staged, now=now, acting_user=acting_user, label=label)
+        progress(75, "Recording who left the roster")
         events = list(unit_events)
         employee_type = ContentType.objects.get_for_model(Employee)
 
         if full:
             in_file = {row.employee_number for row in rows}
-            missing = [row for number, row in existing.items() if row[9] and number not in in_file]
-            result.left_roster_ids = [row[8] for row in missing]
+            missing = [row for number, row in existing.items() if row.in_hr_roster and number not in in_file]
+            result.left_roster_ids = [row.id for row in missing]
             Employee.objects.filter(pk__in=result.left_roster_ids).update(
                 in_hr_roster=False, roster_missing_since=now, updated_at=now
             )
@@ -119,8 +131,8 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                 events.append(
                     _roster_event(
                         Verb.EMPLOYEE_LEFT_ROSTER,
-                        row[8],
-                        f"{row[1]} {row[2]} ({row[0]})",
+                        row.id,
+                        f"{row.first_name} {row.last_name} ({row.employee_number})",
                         employee_type,
                         label,
                         now,
@@ -128,12 +140,17 @@ def import_hr_roster(*, rows, full=False, acting_user=None, source="") -> Roster
                     )
                 )
 
+        progress(85, "Updating reporting lines")
         if result.created or result.manager_changes:
             refresh_management_paths()
         events.extend(_deactivate_terminated_users(rows, result, label, now))
         AuditEvent.objects.bulk_create(events, batch_size=5000)
         announce_employee_changes([*result.role_changed_ids, *result.employment_ended_ids, *result.left_roster_ids])
     return result
+
+
+def _no_progress(percent: int, step: str) -> None:
+    """The progress of an import nobody watches."""
 
 
 MANAGEMENT_PATHS_SQL = """
@@ -166,13 +183,18 @@ def refresh_management_paths():
 _MANY_CHANGES = 5000
 
 
+def employee_change_task_ids(employee_ids) -> list[int] | None:
+    """The ids the reacting tasks are given for these changes: None (everyone) when many."""
+    return None if len(employee_ids) > _MANY_CHANGES else sorted(set(employee_ids))
+
+
 def announce_employee_changes(employee_ids):
     """After commit, start the tasks that react to HR changes (settings.EMPLOYEE_CHANGE_TASKS;
     the stale-access review of the registry). Named in settings so that the people domain does
     not depend on the apps that react to it."""
     if not employee_ids:
         return
-    ids = None if len(employee_ids) > _MANY_CHANGES else sorted(set(employee_ids))
+    ids = employee_change_task_ids(employee_ids)
     for name in settings.EMPLOYEE_CHANGE_TASKS:
         import_string(name).delay_on_commit(ids)
 
@@ -224,12 +246,13 @@ def _apply_staged(staged, *, now, acting_user, label):
             "employment_status text, role_changed boolean, verb text, changes text)"
         )
         if postgres:
+            # Every value quoted, NULL an unquoted empty field: in CSV a quoted value is never
+            # read as NULL, so a roster value such as \\N (COPY's text-format marker) or an empty
+            # string arrives as written.
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            for values in staged:
-                writer.writerow(["\\N" if value is None else value for value in values])
+            buffer.writelines(_copy_line(values) for values in staged)
             buffer.seek(0)
-            cursor.copy_expert(f"COPY {stage} FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+            cursor.copy_expert(f"COPY {stage} FROM STDIN WITH (FORMAT csv)", buffer)
         else:
             cursor.executemany(f"INSERT INTO {stage} VALUES ({', '.join(['%s'] * len(_STAGE_COLUMNS))})", staged)
         cursor.execute(
@@ -272,14 +295,44 @@ def _apply_staged(staged, *, now, acting_user, label):
     return created
 
 
-#: What the roster says of an employee, in the order of RosterRow's fields after the number
-#: (business_unit_name aside): what an import compares.
+def _copy_line(values):
+    """One line of COPY's CSV format: None as an unquoted empty field (NULL), everything else
+    quoted."""
+    return ",".join("" if value is None else '"' + str(value).replace('"', '""') + '"' for value in values) + "\n"
+
+
+class DirectoryRow(NamedTuple):
+    """An employee of the directory as the roster file would write them."""
+
+    employee_number: str
+    first_name: str
+    last_name: str
+    email: str
+    job_title: str
+    business_unit_code: str
+    manager_employee_number: str  # '' for none, as in the file
+    employment_status: str
+    id: int
+    in_hr_roster: bool
+
+
+#: What an import compares: these fields of a DirectoryRow and of a RosterRow (the unit's name
+#: aside, which is the business unit's own), with the names the audit trail gives them.
+_COMPARED_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "business_unit_code",
+    "manager_employee_number",
+    "employment_status",
+)
 _COMPARED = ("first_name", "last_name", "email", "job_title", "business_unit", "manager", "employment_status")
+_compared = operator.attrgetter(*_COMPARED_FIELDS)
 
 
-def _directory_as_roster():
-    """Every employee as (number, *_COMPARED as the file writes them, id, in_hr_roster): one
-    query, compared with the file's rows as tuples."""
+def _directory_as_roster() -> list[DirectoryRow]:
+    """Every employee as a DirectoryRow: one query, compared with the file's rows."""
     employee, unit = Employee._meta.db_table, BusinessUnit._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -288,7 +341,7 @@ def _directory_as_roster():
             f"FROM {employee} e JOIN {unit} b ON b.id = e.business_unit_id "
             f"LEFT JOIN {employee} m ON m.id = e.manager_id"
         )
-        return cursor.fetchall()
+        return list(map(DirectoryRow._make, cursor.fetchall()))
 
 
 def _roster_values(row):

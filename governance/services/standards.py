@@ -4,13 +4,16 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from ..audit_verbs import Verb
 from ..models import Employee, EmploymentStatus, PolicyAcknowledgement, StandardsVersion
-from .audit import record_event
+from ..permissions import is_csc, is_director
+from .audit import diff, record_event
 from .errors import WorkflowError
 from .notifications import notify
 
@@ -139,3 +142,112 @@ def _receipt_context(version: StandardsVersion, acknowledgement: PolicyAcknowled
         "title": version.title,
         "acknowledged_at": timezone.localtime(acknowledgement.acknowledged_at).strftime("%Y-%m-%d %H:%M"),
     }
+
+
+# --- versions: drafted by the communications team, published by the Director ---------------------
+
+#: The longest text a version may have (the Standards are ~15,000 characters).
+MAX_TEXT = 200_000
+
+
+def _check_version_fields(*, version: str, title: str, text: str) -> None:
+    if not version.strip() or len(version) > 20:
+        raise WorkflowError("Give the version a number of at most 20 characters, such as 1.1.")
+    if not title.strip() or len(title) > 200:
+        raise WorkflowError("Give the version a title of at most 200 characters.")
+    if not text.strip():
+        raise WorkflowError("The text of the Standards is empty.")
+    if len(text) > MAX_TEXT:
+        raise WorkflowError(f"The text is longer than {MAX_TEXT:,} characters.")
+    if "\x00" in version + title + text:
+        raise WorkflowError("The text contains a NUL character; paste it again as plain text.")
+
+
+def draft_standards_version(*, acting_user, version: str, title: str, text: str) -> StandardsVersion:
+    """Start a draft of a new version (CSC staff or the Director). Audit `standards.version_created`."""
+    if not is_csc(acting_user):
+        raise PermissionDenied("Only the communications team drafts the Standards.")
+    version, title = version.strip(), title.strip()
+    _check_version_fields(version=version, title=title, text=text)
+    with transaction.atomic():
+        if StandardsVersion.objects.filter(version=version).exists():
+            raise WorkflowError(f"There is already a version {version}.")
+        draft = StandardsVersion.objects.create(
+            version=version, title=title, text=text, created_by=acting_user, published_at=None, approved_on=None
+        )
+        record_event(
+            verb=Verb.STANDARDS_VERSION_CREATED,
+            target=draft,
+            acting_user=acting_user,
+            changes={"version": {"before": None, "after": version}},
+        )
+    return draft
+
+
+def update_standards_draft(
+    *, draft: StandardsVersion, acting_user, version: str, title: str, text: str
+) -> StandardsVersion:
+    """Edit a draft (never a published version). Audit `standards.version_updated` with what changed."""
+    if not is_csc(acting_user):
+        raise PermissionDenied("Only the communications team drafts the Standards.")
+    version, title = version.strip(), title.strip()
+    _check_version_fields(version=version, title=title, text=text)
+    with transaction.atomic():
+        locked = StandardsVersion.objects.select_for_update().get(pk=draft.pk)
+        if not locked.is_draft:
+            raise WorkflowError("This version is published; it can no longer be changed. Start a new draft.")
+        if StandardsVersion.objects.filter(version=version).exclude(pk=locked.pk).exists():
+            raise WorkflowError(f"There is already a version {version}.")
+        before = {"version": locked.version, "title": locked.title, "text": locked.text}
+        after = {"version": version, "title": title, "text": text}
+        changes = diff(before, after)
+        if not changes:
+            return locked
+        if "text" in changes:
+            changes["text"] = {"before": f"{len(locked.text):,} characters", "after": f"{len(text):,} characters"}
+        locked.version, locked.title, locked.text = version, title, text
+        locked.save(update_fields=["version", "title", "text"])
+        record_event(verb=Verb.STANDARDS_VERSION_UPDATED, target=locked, acting_user=acting_user, changes=changes)
+    return locked
+
+
+def publish_standards_version(
+    *, draft: StandardsVersion, acting_user, effective_from: datetime.datetime, acknowledge_within_days: int
+) -> StandardsVersion:
+    """The Director publishes a draft: it is in force from `effective_from` (now or later), and
+    providers have `acknowledge_within_days` from then to acknowledge it; from the moment it is
+    in force every active provider who has not is asked (settings.STANDARDS_PUBLISHED_TASKS, and
+    the hourly job for a later date). Audit `standards.version_published`."""
+    if not is_director(acting_user):
+        raise PermissionDenied("Only the Director publishes a version of the Standards.")
+    if not 1 <= acknowledge_within_days <= 365:
+        raise WorkflowError("Give providers between 1 and 365 days to acknowledge it.")
+    now = timezone.now()
+    effective_from = max(effective_from, now)
+    with transaction.atomic():
+        locked = StandardsVersion.objects.select_for_update().get(pk=draft.pk)
+        if not locked.is_draft:
+            raise WorkflowError("This version was already published.")
+        latest = StandardsVersion.objects.published().order_by("-effective_from").first()
+        if latest is not None and latest.effective_from >= effective_from:
+            raise WorkflowError(
+                f"Version {latest.version} takes effect on {timezone.localtime(latest.effective_from):%B %-d, %Y}; "
+                "a new version must take effect after it."
+            )
+        locked.published_at, locked.published_by, locked.approved_on = now, acting_user, timezone.localdate(now)
+        locked.effective_from = effective_from
+        locked.acknowledge_within_days = acknowledge_within_days
+        locked.acknowledge_by = effective_from + datetime.timedelta(days=acknowledge_within_days)
+        locked.save()
+        record_event(
+            verb=Verb.STANDARDS_VERSION_PUBLISHED,
+            target=locked,
+            acting_user=acting_user,
+            changes={
+                "effective_from": {"before": None, "after": timezone.localtime(effective_from).isoformat()},
+                "acknowledge_by": {"before": None, "after": timezone.localtime(locked.acknowledge_by).isoformat()},
+            },
+        )
+        for name in settings.STANDARDS_PUBLISHED_TASKS:
+            import_string(name).delay_on_commit()
+    return locked

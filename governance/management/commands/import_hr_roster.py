@@ -31,8 +31,11 @@ class Command(BaseCommand):
             rows = parse_roster(data)
             result = services.import_hr_roster(rows=rows, full=full, source=file.name)
         except RosterInvalid as invalid:
-            for error in invalid.errors:
+            listed, more = invalid.listed()
+            for error in listed:
                 self.stderr.write(f"{file.name}: {error}")
+            if more:
+                self.stderr.write(f"{file.name}: … and {more:,} more error(s) not listed")
             raise CommandError(f"{len(invalid.errors)} error(s) in {file.name}; nothing was imported.") from invalid
         self.stdout.write(
             f"{file.name}: {len(rows)} rows — {result.created} created, {result.updated} updated, "

@@ -32,6 +32,7 @@ class Command(BaseCommand):
             seed_registry()
             seed_requests()
             seed_stale_access()
+            demo.seed_people_pages()
             seed_reports()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at /login/ with:"))
         for username, description in demo.ROLE_DESCRIPTIONS.items():
