@@ -314,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.escalate_overdue",
         "schedule": crontab(minute=5),
     },
+    "escalate-overdue-content-reports": {
+        "task": "reports.tasks.escalate_overdue_reports",
+        "schedule": crontab(minute=10),
+    },
     "remind-expiring-training": {
         "task": "governance.tasks.remind_expiring_training",
         "schedule": crontab(hour=7, minute=0),
