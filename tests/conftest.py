@@ -297,7 +297,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         process.kill()
         log.seek(0)
         pytest.fail(f"the Celery worker did not answer within 60 s:\n{log.read()}")
-    yield SimpleNamespace(process=process, mail_dir=mail_dir, log=log)
+    yield SimpleNamespace(process=process, mail_dir=mail_dir, log=log, hostname=hostname)
     process.terminate()
     try:
         process.wait(timeout=20)
@@ -314,6 +314,26 @@ def celery_worker(celery_worker_process, transactional_db):
     celery_app.conf.task_always_eager = False
     yield celery_worker_process
     celery_app.conf.task_always_eager = True
+    _wait_until_idle(celery_worker_process)
+
+
+def _wait_until_idle(worker, timeout=60):
+    """Let the worker finish what the test started before the database is emptied: a task
+    still writing while the flush truncates the tables deadlocks with it."""
+    from kombu import Connection
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    deadline = time.monotonic() + timeout
+    with Connection(settings.CELERY_BROKER_URL) as broker:
+        client = broker.default_channel.client
+        while time.monotonic() < deadline:
+            if worker.process.poll() is not None:
+                return
+            inspect = celery_app.control.inspect(destination=[worker.hostname], timeout=1)
+            busy = any((inspect.active() or {}).values()) or any((inspect.reserved() or {}).values())
+            if not busy and client.llen(queue) == 0:
+                return
+            time.sleep(0.2)
 
 
 def wait_for(condition, timeout=30, interval=0.1, message="condition"):
