@@ -148,6 +148,17 @@ class Verb:
         "mfa.recovery_codes_replaced", Subject.SIGN_IN, "{actor} replaced their two-step sign-in recovery codes"
     )
 
+    # Content reports
+    REPORT_FILED = _verb("report.filed", Subject.REPORTS, "{actor} filed {target}")
+    REPORT_ASSIGNED = _verb("report.assigned", Subject.REPORTS, "{actor} assigned {target}")
+    REPORT_COMMENTED = _verb("report.commented", Subject.REPORTS, "{actor} added a note to {target}")
+    REPORT_SHARED = _verb("report.shared", Subject.REPORTS, "{actor} marked {target} as shared")
+    REPORT_CLOSED = _verb("report.closed", Subject.REPORTS, "{actor} closed {target}")
+    REPORT_REFERRED = _verb("report.referred", Subject.REPORTS, "{actor} referred {target}")
+    REPORT_ESCALATED = _verb(
+        "report.escalated", Subject.REPORTS, "{actor} escalated {target} to the Director: it is overdue"
+    )
+
 
 def sentence_for(code: str) -> str:
     """The sentence of a verb; an unknown verb (an event older than the vocabulary) reads as its code."""

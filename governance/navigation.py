@@ -36,6 +36,8 @@ ITEMS = [
     NavItem("Rotations", "access:rotations", permissions.is_manager | permissions.reads_everything),
     NavItem("Training", "people:training", permissions.reads_training),
     NavItem("HR roster", "people:roster", permissions.reads_roster_uploads),
+    NavItem("Reports", "reports:list", permissions.reads_everything),
+    NavItem("My reports", "reports:list", ~permissions.reads_everything),
     NavItem("Directory", "directory"),
     NavItem("Standards", "standards"),
     NavItem("Standards versions", "standards-versions", permissions.reads_standards_versions),

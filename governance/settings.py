@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "governance",
     "accounts",
     "requests",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,12 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Screenshots of content reports, in the private media folder; the portal serves them only
+    # through a view that checks who is asking (reports/views.py).
+    "report_screenshots": {
+        "BACKEND": "reports.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "report-screenshots")},
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -236,8 +243,39 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Social Media Governance Portal <no-reply@calgary.ca>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # CSC_MAILBOX (default: socialmedia@calgary.ca): the social media team's shared mailbox, named
-# by the Standards; it receives every new request and is the address for impersonation reports.
+# by the Standards; it receives every new request and every new content report.
 CSC_MAILBOX = env("CSC_MAILBOX", default="socialmedia@calgary.ca")
+
+# Content reports (the Standards' "Be an Ambassador"; reports/).
+# HR_MAILBOX (default: hr.socialmedia@calgary.ca) and SECURITY_MAILBOX (default:
+# corporate.security@calgary.ca): where CSC refers a report to Human Resources or to
+# Law-Corporate Security; the auditors are told of each referral too.
+HR_MAILBOX = env("HR_MAILBOX", default="hr.socialmedia@calgary.ca")
+SECURITY_MAILBOX = env("SECURITY_MAILBOX", default="corporate.security@calgary.ca")
+# REPORT_DUE_BUSINESS_DAYS (default: impersonation=1,damaging=1,misinformation=2,other=3,positive=5):
+# business days the communications team has to handle a report of each kind; a report is due
+# at the end of that business day (Monday to Friday) and escalated to the Director when overdue.
+REPORT_DUE_BUSINESS_DAYS = {
+    "impersonation": 1,
+    "damaging": 1,
+    "misinformation": 2,
+    "other": 3,
+    "positive": 5,
+    **env.dict("REPORT_DUE_BUSINESS_DAYS", cast={"value": int}, default={}),
+}
+# CITY_IDENTIFIERS (default: cityofcalgary,calgarycity,yyccity,calgary,yyc): names that tie an
+# account to The City; an unknown account that uses one is scored as a possible impersonation
+# (reports/matching.py). Letters and digits only; case and separators do not matter.
+CITY_IDENTIFIERS = env.list("CITY_IDENTIFIERS", default=["cityofcalgary", "calgarycity", "yyccity", "calgary", "yyc"])
+# IMPERSONATION_THRESHOLD (default: 0.75): the likely-impersonation score (0 to 1) from which an
+# unknown account is flagged to the communications team as a likely impersonation.
+IMPERSONATION_THRESHOLD = env.float("IMPERSONATION_THRESHOLD", default=0.75)
+# REPORT_PUBLIC_LIMIT (default: 5) reports from one address per REPORT_PUBLIC_WINDOW_MINUTES
+# (default: 60) through the public form; more get "429 Too Many Requests" and are not saved.
+REPORT_PUBLIC_LIMIT = env.int("REPORT_PUBLIC_LIMIT", default=5)
+REPORT_PUBLIC_WINDOW_MINUTES = env.int("REPORT_PUBLIC_WINDOW_MINUTES", default=60)
+# A screenshot may be at most this many bytes (5 MB), PNG or JPEG only.
+REPORT_SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
 
 # The public directory is served to signed-out visitors from the cache for this many seconds;
 # any change to the registry shows at once (a new cache generation).
@@ -311,6 +349,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "turn-off-sign-ins-missing-from-roster": {
         "task": "governance.tasks.turn_off_sign_ins_missing_from_roster",
+        "schedule": crontab(minute=15),
+    },
+    "escalate-overdue-content-reports": {
+        "task": "reports.tasks.escalate_overdue_reports",
         "schedule": crontab(minute=10),
     },
     "remind-expiring-training": {

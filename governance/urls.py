@@ -38,6 +38,7 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("requests/", include("requests.urls")),
     path("accounts/", include("accounts.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("accounts.access_urls")),
     path("directory/", registry_views.directory, name="directory"),
     path("directory.json", registry_views.directory_json, name="directory-json"),

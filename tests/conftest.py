@@ -33,13 +33,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _test_settings():
-    """Plain HTTP and unhashed static files for the test client and the live server; tasks
-    run in-process unless a test asks for the real worker."""
+def _test_settings(tmp_path_factory):
+    """Plain HTTP and unhashed static files for the test client and the live server; report
+    screenshots in a folder of this run; tasks run in-process unless a test asks for the real
+    worker."""
     overrides = override_settings(
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "report_screenshots": {
+                **settings.STORAGES["report_screenshots"],
+                "OPTIONS": {"location": str(tmp_path_factory.mktemp("report-screenshots"))},
+            },
         },
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,

@@ -15,6 +15,7 @@ from governance.models import (
     StandardsVersion,
     TrainingRecord,
 )
+from reports.models import ContentReport, ReportComment
 from requests.models import (
     AccountRequest,
     DecommissionRequest,
@@ -46,6 +47,8 @@ WRITTEN_MODELS = (
     TOTPDevice,
     StaticDevice,
     StaticToken,
+    ContentReport,
+    ReportComment,
 )
 
 

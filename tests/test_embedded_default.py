@@ -36,7 +36,11 @@ def embedded(tmp_path_factory):
         if k
         not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "CELERY_QUEUE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
-    env.update(DEBUG="true", DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}")
+    env.update(
+        DEBUG="true",
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        PRIVATE_MEDIA_ROOT=str(folder / "private-media"),
+    )
 
     def manage(*args):
         return subprocess.run(
@@ -174,6 +178,8 @@ SEEDED_TABLES = (
     "accounts_credentialrotation",
     "requests_governancerequest",
     "requests_requestcomment",
+    "reports_contentreport",
+    "reports_reportcomment",
 )
 
 
@@ -202,3 +208,31 @@ def test_the_stale_access_jobs_ran_on_sqlite_for_the_demo(embedded):
     assert audited == len(open_reviews)
     result = embedded["manage"]("sweep_stale_access", "--dry-run")
     assert "reviews opened            0" in result.stdout
+
+
+def test_content_reports_work_on_the_embedded_default(embedded):
+    """The team's queue, a report with its screenshot, and a public report filed in process."""
+    base = embedded["base"]
+    with sqlite3.connect(embedded["db"]) as db:
+        report_id, reference = db.execute(
+            "SELECT id, reference FROM reports_contentreport WHERE screenshot != '' ORDER BY id LIMIT 1"
+        ).fetchone()
+    opener = sign_in(base, "csc")
+    status, _, page = fetch(opener, base + "/reports/?status=any")
+    assert status == 200 and reference in page
+    image = opener.open(base + f"/reports/{report_id}/screenshot/", timeout=10)
+    assert image.status == 200 and image.headers["Content-Type"] == "image/png"
+    assert image.read().startswith(b"\x89PNG")
+    visitor = browser()
+    status, _, page = fetch(visitor, base + "/reports/public/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {
+        "csrfmiddlewaretoken": token,
+        "kind": "impersonation",
+        "url": "https://www.tiktok.com/@calgarytransitt",
+        "description": "Sells fake passes.",
+    }
+    status, headers, _ = fetch(visitor, base + "/reports/public/", form)
+    assert status == 302 and headers["Location"] == "/reports/public/thanks/"
+    status, _, page = fetch(visitor, base + "/reports/public/thanks/")
+    assert re.search(r"Your reference is <strong>CR-[0-9A-Z]{4}-[0-9A-Z]{4}</strong>", page)

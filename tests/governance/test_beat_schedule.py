@@ -20,6 +20,7 @@ def runs_per_day(schedule):
     [
         ("accounts.tasks.sweep_stale_access", 1),  # nightly: catches HR changes whose task was lost
         ("accounts.tasks.escalate_overdue", 24),  # hourly: reminders, suspensions, the Director told
+        ("reports.tasks.escalate_overdue_reports", 24),  # hourly: overdue content reports to the Director
         ("governance.tasks.clear_expired_sessions", 1),
         ("governance.tasks.turn_off_sign_ins_missing_from_roster", 24),  # hourly: after the grace period
     ],

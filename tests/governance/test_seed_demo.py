@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import AccessReview, CredentialRotation, GrantStatus, ProviderGrant, SocialAccount
 from governance.models import BusinessUnit, Employee, EmploymentStatus, PolicyAcknowledgement, TrainingRecord, User
 from governance.selectors import reports_of
+from reports.models import ReportKind, ReportStatus
 from requests.models import GovernanceRequest, RequestKind, RequestStatus
 from tests.snapshot import database_snapshot
 
@@ -76,3 +77,23 @@ def test_some_training_is_expired(db):
     today = timezone.localdate()
     assert TrainingRecord.objects.filter(expires_on__lt=today).exists()
     assert TrainingRecord.objects.filter(expires_on__gte=today).exists()
+
+
+def test_content_reports_of_every_kind_in_every_status_with_a_likely_impersonation(db):
+    from reports.models import ContentReport, RegistryMatch, allowed_moves
+
+    call_command("seed_demo", "--force")
+    reachable = {
+        (kind, status)
+        for kind in ReportKind.values
+        for status in {ReportStatus.NEW, *allowed_moves(ReportStatus.NEW, kind)}
+    }
+    assert set(ContentReport.objects.values_list("kind", "status")) == reachable
+    parks = SocialAccount.objects.get(platform="instagram", normalized_url="instagram.com/calgaryparks")
+    impersonation = ContentReport.objects.get(url="https://www.instagram.com/calgary_parks_official")
+    assert impersonation.likely_impersonation and impersonation.closest_accounts[0]["id"] == parks.pk
+    assert ContentReport.objects.filter(registry_match=RegistryMatch.FORMER).exists()
+    assert ContentReport.objects.filter(reporter__isnull=True).exists()  # from the public
+    assert ContentReport.objects.filter(escalated_at__isnull=False).exists()  # overdue, told to the Director
+    assert ContentReport.objects.exclude(screenshot="").count() >= 3
+    assert ContentReport.objects.filter(reporter__username="employee").count() >= 3  # My reports has content

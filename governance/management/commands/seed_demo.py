@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from accounts.demo import seed_registry, seed_stale_access
 from governance import demo
+from reports.demo import seed_reports
 from requests.demo import seed_requests
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             seed_requests()
             seed_stale_access()
             demo.seed_people_pages()
+            seed_reports()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at /login/ with:"))
         for username, description in demo.ROLE_DESCRIPTIONS.items():
             self.stdout.write(f"  {username:<9} / {demo.DEMO_PASSWORD}   {description}")
