@@ -9,9 +9,10 @@ from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
 from django.contrib.auth.middleware import RemoteUserMiddleware
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.query import get_related_populators
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -59,14 +60,82 @@ def signed_in_users():
     return users
 
 
+class _IdentityStatement:
+    """`signed_in_users().get(pk=…)`, built and compiled once per process and database.
+
+    Django spends several times longer building and compiling that queryset (its annotations,
+    `Exists`, `Subquery`, `ArraySubquery`) than the database spends answering it, on every
+    request. The SQL and the way its columns become a user (with the employee record, the
+    business unit and the manager attached) never change between requests — only the user's
+    id does — so they are prepared once and reused. Nothing about the person is kept between
+    requests: each request still reads the user, their employment, roles and unread count
+    fresh, so a terminated or demoted person loses their powers on their next request.
+    """
+
+    #: Stands in for the user's id while compiling; replaced by the real id on each request.
+    _PLACEHOLDER = -7_345_019_283
+
+    def __init__(self, alias: str):
+        queryset = signed_in_users().filter(pk=self._PLACEHOLDER).order_by()
+        compiler = queryset.query.get_compiler(using=alias)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        positions = [i for i, value in enumerate(self.params) if value == self._PLACEHOLDER]
+        if len(positions) != 1:  # pragma: no cover — a change to signed_in_users() would show here
+            raise RuntimeError("The identity statement must take the user's id exactly once.")
+        self.position = positions[0]
+        self.compiler = compiler
+        klass_info = compiler.klass_info
+        select = compiler.select
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, alias)
+        self.annotations = dict(compiler.annotation_col_map)
+        self.alias = alias
+
+    def fetch(self, user_id):
+        params = list(self.params)
+        params[self.position] = user_id
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchmany(2)
+        for row in self.compiler.results_iter([rows]):
+            user = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, user)
+            for name, position in self.annotations.items():
+                setattr(user, name, row[position])
+            return user
+        return None
+
+
+_identity_statements: dict[tuple[str, str, str], _IdentityStatement] = {}
+
+
+def load_signed_in_user(user_id):
+    """The signed-in user as `signed_in_users()` gives them, or None; one query, no ORM
+    compilation after the first request of the process."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    alias = router.db_for_read(get_user_model())
+    connection_ = connections[alias]
+    key = (alias, connection_.vendor, str(connection_.settings_dict["NAME"]))
+    statement = _identity_statements.get(key)
+    if statement is None:
+        statement = _identity_statements[key] = _IdentityStatement(alias)
+    return statement.fetch(user_id)
+
+
 class PortalModelBackend(ModelBackend):
     """The password backend, loading the signed-in user as every page needs them (one query)."""
 
     def get_user(self, user_id):
-        user_model = get_user_model()
-        try:
-            user = signed_in_users().get(pk=user_id)
-        except user_model.DoesNotExist:
+        user = load_signed_in_user(user_id)
+        if user is None:
             return None
         if hasattr(user, "role_names"):
             user._group_names_cache = set(user.role_names)  # what rules.is_group_member reads
