@@ -191,6 +191,13 @@ def _users(scale):
                 "auth_group g WHERE u.username = %s AND g.name = %s",
                 [username, groups[username]],
             )
+    # The peer's user: an IT administrator for the Django admin's changelist (no employee record).
+    run(
+        "INSERT INTO governance_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
+        "is_active, date_joined) VALUES (%s, TRUE, 'admin', 'IT', 'Administrator', 'admin@calgary.ca', TRUE, TRUE, "
+        "now())",
+        [password],
+    )
     # A few unread notifications each, as on a real morning.
     run(
         """

@@ -54,6 +54,9 @@ def test_the_smoke_bench_runs_and_its_invariants_hold(tmp_path):
     # suite's worker (still running) would take the bench's roster tasks to the suite's database.
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CELERY_QUEUE"}}
     output = tmp_path / "results.json"
+    # The tables go into a copy of BENCHMARKS.md, between its markers, as after `make bench`.
+    markdown = tmp_path / "BENCHMARKS.md"
+    shutil.copy(ROOT / "BENCHMARKS.md", markdown)
     result = subprocess.run(
         [
             sys.executable,
@@ -72,6 +75,8 @@ def test_the_smoke_bench_runs_and_its_invariants_hold(tmp_path):
             "--repeats",
             str(REPEATS),
             "--drop-after",
+            "--markdown",
+            str(markdown),
         ],
         cwd=ROOT,
         env=env,
@@ -131,3 +136,39 @@ def test_the_smoke_bench_runs_and_its_invariants_hold(tmp_path):
         assert counts["equal"], (name, counts)
         assert counts["demo"] == counts["city"] <= goals["queries_per_page"], (name, counts)
         assert counts["demo_uncached"] == counts["city_uncached"] <= goals["queries_per_page"], (name, counts)
+
+    # The peer beside us: the Django admin's changelist of the same accounts, for a superuser.
+    peer = pages["peer"]
+    assert peer["requests"] > 0 and peer["bad_status"] == 0 and peer["errors"] == 0
+    assert peer["registry_list_times"] > 0
+
+    # Every goal the harness names has a figure in the results, and the markdown shows them all.
+    figures = results["goal_figures"]
+    assert {row["goal"] for row in figures} == set(goals) == set(run.GOALS)
+    assert all(isinstance(row["figure"], int | float) for row in figures)
+    written = markdown.read_text()
+    section = written[written.index(run.MARKER_START) : written.index(run.MARKER_END)]
+    assert results["when"] in section and results["commit"] in section
+    for row in figures:
+        assert row["what"] in section, row
+    # Only the section between the markers changed.
+    original = (ROOT / "BENCHMARKS.md").read_text()
+    assert written[: written.index(run.MARKER_START)] == original[: original.index(run.MARKER_START)]
+    assert written[written.index(run.MARKER_END) :] == original[original.index(run.MARKER_END) :]
+
+
+def test_the_markdown_section_is_refused_without_its_markers(tmp_path):
+    page = tmp_path / "BENCHMARKS.md"
+    page.write_text("# Benchmarks\n\nNo markers here.\n")
+
+    with pytest.raises(SystemExit, match="no section between"):
+        run.write_markdown(page, "anything")
+
+    assert page.read_text() == "# Benchmarks\n\nNo markers here.\n"
+
+
+def test_benchmarks_md_has_the_generated_section():
+    text = (ROOT / "BENCHMARKS.md").read_text()
+
+    assert text.count(run.MARKER_START) == 1 and text.count(run.MARKER_END) == 1
+    assert text.index(run.MARKER_START) < text.index(run.MARKER_END)
