@@ -184,6 +184,7 @@ def page_targets():
             f'action="{reverse("requests:approve", args=[detail.pk])}"',
         ),
         ("manager's team page", "/team/access/", "manager", None),
+        ("content-report queue", reverse("reports:list"), "csc", '<th scope="col">Assigned to</th>'),
         ("public directory", "/directory/", None, None),
     ]
 

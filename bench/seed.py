@@ -17,6 +17,7 @@ from django.db import connection
 from accounts.models import ProviderGrant, SocialAccount
 from governance.models import AuditEvent, BusinessUnit, Employee
 from governance.services import refresh_management_paths
+from reports.models import ContentReport
 from requests.models import GovernanceRequest
 
 PLATFORMS = [
@@ -46,6 +47,7 @@ class Scale:
     requests: int
     audit_events: int
     team: int  # the benchmark manager's direct reports
+    reports: int  # content reports (the communications team's queue)
 
     @property
     def users(self):
@@ -66,10 +68,19 @@ CITY = Scale(
     requests=50_000,
     audit_events=1_000_000,
     team=500,
+    reports=20_000,
 )
-DEMO = Scale("demo", employees=60, units=7, accounts=22, grants=40, requests=30, audit_events=200, team=8)
+DEMO = Scale("demo", employees=60, units=7, accounts=22, grants=40, requests=30, audit_events=200, team=8, reports=12)
 SMOKE = Scale(
-    "smoke", employees=3_000, units=30, accounts=300, grants=3_000, requests=1_500, audit_events=20_000, team=50
+    "smoke",
+    employees=3_000,
+    units=30,
+    accounts=300,
+    grants=3_000,
+    requests=1_500,
+    audit_events=20_000,
+    team=50,
+    reports=600,
 )
 
 
@@ -130,6 +141,7 @@ def seed(scale: Scale):
     _grants(scale)
     _requests(scale)
     _audit(scale)
+    _reports(scale)
     for model in (BusinessUnit, Employee, SocialAccount, ProviderGrant, GovernanceRequest):
         table = model._meta.db_table
         run(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
@@ -147,11 +159,12 @@ def counts(scale: Scale):
                       (SELECT count(*) FROM {ProviderGrant._meta.db_table}),
                       (SELECT count(*) FROM {GovernanceRequest._meta.db_table}),
                       (SELECT count(*) FROM {AuditEvent._meta.db_table}),
-                      (SELECT count(*) FROM {Employee._meta.db_table} WHERE manager_id = %s)""",
+                      (SELECT count(*) FROM {Employee._meta.db_table} WHERE manager_id = %s),
+                      (SELECT count(*) FROM {ContentReport._meta.db_table})""",
             [scale.bench_manager],
         )
         values = cursor.fetchone()
-    names = ("employees", "units", "accounts", "grants", "requests", "audit_events", "team")
+    names = ("employees", "units", "accounts", "grants", "requests", "audit_events", "team", "reports")
     return dict(zip(names, values, strict=True))
 
 
@@ -335,4 +348,28 @@ def _audit(scale):
         FROM generate_series(1, %(events)s) AS i
         """,
         {"types": types, "span": min(scale.requests, scale.accounts, scale.employees), "events": scale.audit_events},
+    )
+
+
+def _reports(scale):
+    """Content reports of every kind: a fifth still new and a fifth being looked into (the queue),
+    the rest ended; one in seven of the unknown accounts scored a likely impersonation."""
+    run(
+        """
+        INSERT INTO reports_contentreport (reference, kind, url, account_name, description, reporter_email,
+            screenshot, screenshot_type, status, filed_at, due_at, escalated_at, ended_at, outcome, platform,
+            account_key, registry_match, impersonation_score, likely_impersonation, identifiers_used,
+            closest_accounts, reporter_id, reporter_employee_id, assignee_id, ended_by_id, matched_account_id)
+        SELECT 'CR-' || lpad(i::text, 8, '0'),
+            (ARRAY['positive', 'damaging', 'misinformation', 'impersonation', 'other'])[1 + i %% 5],
+            'https://www.instagram.com/seen' || i, 'Seen account ' || i, 'What the reporter saw, number ' || i,
+            '', '', '',
+            CASE WHEN i %% 5 IN (0, 1) THEN 'new' WHEN i %% 5 = 2 THEN 'in_progress' ELSE 'closed' END,
+            now() - (i %% 2000) * interval '1 hour', now() - (i %% 2000) * interval '1 hour' + interval '2 days',
+            NULL, CASE WHEN i %% 5 IN (0, 1, 2) THEN NULL ELSE now() END, '', 'instagram',
+            'instagram:seen' || i, 'unknown', (i %% 100) / 100.0, i %% 7 = 0, '[]'::jsonb, '[]'::jsonb,
+            NULL, NULL, NULL, NULL, NULL
+        FROM generate_series(1, %s) AS i
+        """,
+        [scale.reports],
     )

@@ -19,7 +19,14 @@ from bench import run
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.bench
 
-PAGES = {"registry list", "review queue", "request detail", "manager's team page", "public directory"}
+PAGES = {
+    "registry list",
+    "review queue",
+    "request detail",
+    "manager's team page",
+    "content-report queue",
+    "public directory",
+}
 REPEATS = 2
 
 
@@ -33,6 +40,7 @@ def test_make_bench_runs_at_the_city_scale_of_issue_5():
     assert scale.requests == 50_000
     assert scale.audit_events == 1_000_000
     assert scale.team == 500  # the manager whose team page is measured
+    assert scale.reports == 20_000
     assert (run.WRK_CONNECTIONS, seconds, run.GUNICORN_WORKERS) == (8, 10, 2)
 
 
@@ -92,7 +100,16 @@ def test_the_smoke_bench_runs_and_its_invariants_hold(tmp_path):
     scale = results["scale"]
     assert scale["name"] == "smoke"
     assert results["seeded"] == {name: scale[name] for name in results["seeded"]}
-    assert set(results["seeded"]) == {"employees", "units", "accounts", "grants", "requests", "audit_events", "team"}
+    assert set(results["seeded"]) == {
+        "employees",
+        "units",
+        "accounts",
+        "grants",
+        "requests",
+        "audit_events",
+        "team",
+        "reports",
+    }
 
     roster = results["roster_import"]
     assert roster["rows"] == scale["employees"] and roster["full"]
