@@ -42,7 +42,13 @@ GOALS = {
     # second of the Django admin's changelist of the same accounts for a superuser.
     "peer_ratio": 3.0,
     "queries_per_page": 6,
+    # How cost grows: the time per row of the roster import and of the sweep at the largest size
+    # measured may be at most this many times the time per row at the smallest (10k → 1M).
+    "growth_per_row": 1.5,
 }
+#: The sizes the growth curve is measured at (employees = grants = audit events); --smoke uses
+#: small ones, which only show the harness works.
+GROWTH_SIZES = {"city": (10_000, 100_000, 1_000_000), "smoke": (500, 1_000, 2_000)}
 #: The page whose figure is held to `directory_ratio` rather than `page_rps_ratio` (signed out).
 PUBLIC_PAGES = {"public directory"}
 #: The peer: the Django admin's changelist of the same accounts, for a superuser.
@@ -98,9 +104,10 @@ def _server_connection():
     return admin
 
 
-def drop_database():
+def drop_database(*, template_too=False):
     """Drop the benchmark database (the name must start with 'governance_bench': this never
-    touches another database). Returns its name."""
+    touches another database), and with `template_too` the migrated template kept beside it.
+    Returns its name."""
     from django.conf import settings
     from django.db import connections
 
@@ -111,26 +118,62 @@ def drop_database():
     admin = _server_connection()
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if template_too:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{_template_name(name)}" WITH (FORCE)')
     admin.close()
     return name
 
 
-def recreate_database(cache_prefix):
-    """Drop and create the benchmark database, then migrate it. Nothing cached for the previous
-    data set may be read: `cache_prefix` is new, here and in the gunicorn this run starts later."""
-    from django.core.cache import cache
-    from django.core.management import call_command
+def _drop_template():
+    from django.conf import settings
 
-    name = drop_database()
     admin = _server_connection()
     with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute(
+            f'DROP DATABASE IF EXISTS "{_template_name(settings.DATABASES["default"]["NAME"])}" WITH (FORCE)'
+        )
+    admin.close()
+
+
+def _template_name(name):
+    return f"{name[:54]}_template"
+
+
+def recreate_database(cache_prefix):
+    """Drop and create the benchmark database, migrated. The first time in a run it is migrated
+    and kept as a template; later data sets start from a copy of that template (a second, not a
+    migration's ten). Nothing cached for the previous data set may be read: `cache_prefix` is
+    new, here and in the gunicorn this run starts later."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connections
+
+    name = drop_database()
+    template = _template_name(name)
+    admin = _server_connection()
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        have_template = cursor.fetchone() is not None and _RUN_TEMPLATES.get(template)
+        if have_template:
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}"')
         # A throwaway database: the audit table may be emptied here (migration 0003).
         cursor.execute(f"ALTER DATABASE \"{name}\" SET governance.audit_truncate = 'allow'")
-    admin.close()
     os.environ["BENCH_CACHE_PREFIX"] = cache_prefix
     cache.key_prefix = cache_prefix
-    call_command("migrate", verbosity=0)
+    if not have_template:
+        call_command("migrate", verbosity=0)
+        connections.close_all()
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+        _RUN_TEMPLATES[template] = True
+    admin.close()
+
+
+#: The templates this process migrated (a template left by an earlier run may predate a migration).
+_RUN_TEMPLATES: dict[str, bool] = {}
 
 
 def forget_cached(run_prefix):
@@ -597,6 +640,68 @@ def measure_sweep(stale_every, repeats):
     }
 
 
+# --- how cost grows ------------------------------------------------------------------------------
+
+
+def growth_scale(rows):
+    """A City of `rows` employees, grants and audit events (a tenth as many accounts)."""
+    from bench import seed
+
+    return seed.Scale(
+        f"growth-{rows}",
+        employees=rows,
+        units=max(10, rows // 100),
+        accounts=max(10, rows // 10),
+        grants=rows,
+        requests=max(10, min(5_000, rows // 20)),
+        audit_events=rows,
+        team=max(5, min(500, rows // 20)),
+        reports=0,
+    )
+
+
+def measure_growth(sizes, run_prefix):
+    """The roster import (the whole file, a tenth changed) and the sweep (a tenth of the grants
+    stale) at each size, on a database seeded for that size: seconds and microseconds per row,
+    and how the time per row at the largest size compares with the smallest."""
+    from accounts import services
+    from bench import seed
+
+    points = []
+    for rows in sizes:
+        recreate_database(f"{run_prefix}-growth-{rows}")
+        seed.seed(growth_scale(rows))
+        with tempfile.TemporaryDirectory() as workdir:
+            roster = Path(workdir) / "roster.csv"
+            exported, changed = export_roster(roster)
+            imported = import_in_child(roster)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE governance_employee SET role_changed_at = now() WHERE id %% %s = 0", [10])
+            cursor.execute("VACUUM ANALYZE governance_employee")
+        sweep_seconds, result = timed(services.sweep_stale_access)
+        points.append(
+            {
+                "rows": rows,
+                "roster_rows": exported,
+                "roster_changed": changed,
+                "roster_seconds": imported["seconds"],
+                "roster_us_per_row": round(imported["seconds"] / exported * 1e6, 2),
+                "sweep_grants": rows,
+                "sweep_changed": result.changed_rows,
+                "sweep_seconds": round(sweep_seconds, 3),
+                "sweep_us_per_row": round(sweep_seconds / rows * 1e6, 2),
+            }
+        )
+    first, last = points[0], points[-1]
+    return {
+        "points": points,
+        "roster_growth": round(last["roster_us_per_row"] / first["roster_us_per_row"], 2),
+        "sweep_growth": round(last["sweep_us_per_row"] / first["sweep_us_per_row"], 2),
+    }
+
+
 # --- pages under load -------------------------------------------------------------------------
 
 
@@ -750,6 +855,13 @@ def build_parser():
     parser.add_argument(
         "--drop-after", action="store_true", help="drop the benchmark database when done (or when the run fails)"
     )
+    parser.add_argument("--no-growth", action="store_true", help="skip the growth curve (10k, 100k, 1M rows)")
+    parser.add_argument(
+        "--growth-sizes",
+        type=lambda text: tuple(int(size) for size in text.split(",")),
+        default=None,
+        help="comma-separated sizes for the growth curve (default 10000,100000,1000000; smoke 500,1000,2000)",
+    )
     parser.add_argument(
         "--markdown",
         type=Path,
@@ -814,10 +926,14 @@ def main(argv=None):
             results["roster_import"] = measure_roster(Path(workdir), args.repeats)
         results["sweep"] = {"10%": measure_sweep(10, args.repeats), "100%": measure_sweep(1, args.repeats)}
         results["pages"] = measure_pages(seconds)
+        if not args.no_growth:
+            results["growth"] = measure_growth(args.growth_sizes or GROWTH_SIZES[scale.name], run_prefix)
     finally:
         forget_cached(run_prefix)
         if args.drop_after:
-            drop_database()
+            drop_database(template_too=True)
+        else:
+            _drop_template()
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     results["commit"] = current_commit()
     results["goal_figures"] = goal_figures(results)
@@ -861,7 +977,23 @@ def goal_figures(results):
         _sweep_figures(results, add)
     with contextlib.suppress(KeyError):
         _page_figures(results, add)
+    with contextlib.suppress(KeyError):
+        _growth_figures(results, add)
     return rows
+
+
+def _growth_figures(results, add):
+    growth = results["growth"]
+    sizes = " → ".join(f"{point['rows']:,}" for point in growth["points"])
+    for name, label in (("roster", "Roster import"), ("sweep", "Stale-access sweep")):
+        curve = ", ".join(f"{point[f'{name}_us_per_row']} µs" for point in growth["points"])
+        add(
+            "growth_per_row",
+            f"{label}: time per row from the smallest size to the largest",
+            growth[f"{name}_growth"],
+            f"{growth[f'{name}_growth']}× ({sizes} rows: {curve} a row)",
+            growth[f"{name}_growth"] <= GOALS["growth_per_row"],
+        )
 
 
 def _roster_figures(results, add):
@@ -938,7 +1070,7 @@ def _goal_text(goal):
     value = GOALS[goal]
     if goal == "queries_per_page":
         return f"≤ {value}, equal at both sizes"
-    if goal in {"roster_ratio", "upload_ratio", "sweep_ratio"}:
+    if goal in {"roster_ratio", "upload_ratio", "sweep_ratio", "growth_per_row"}:
         return f"≤ {value}×"
     return f"≥ {value}×"
 
@@ -1112,6 +1244,17 @@ def print_table(results, output):
             f"≤ {GOALS['queries_per_page']}, equal",
             counts["equal"] and max(counts["city"], counts["city_uncached"]) <= GOALS["queries_per_page"],
         )
+    if "growth" in results:
+        print("How cost grows (time per row)")
+        for row in results["goal_figures"]:
+            if row["goal"] == "growth_per_row":
+                line(row["what"].split(":")[0], f"{row['figure']}×", f"≤ {GOALS['growth_per_row']}×", row["met"])
+        for point in results["growth"]["points"]:
+            line(
+                f"  {point['rows']:,} rows",
+                f"{point['roster_us_per_row']} / {point['sweep_us_per_row']} µs",
+                "import / sweep",
+            )
     print(f"\nWritten to {output} ({results['total_seconds']} s in all)")
 
 

@@ -41,6 +41,8 @@ def test_make_bench_runs_at_the_city_scale_of_issue_5():
     assert scale.audit_events == 1_000_000
     assert scale.team == 500  # the manager whose team page is measured
     assert scale.reports == 20_000
+    # How cost grows (issue 15): the import and the sweep at 10k, 100k and 1M rows.
+    assert run.GROWTH_SIZES["city"] == (10_000, 100_000, 1_000_000)
     assert (run.WRK_CONNECTIONS, seconds, run.GUNICORN_WORKERS) == (8, 10, 2)
 
 
@@ -158,6 +160,15 @@ def test_the_smoke_bench_runs_and_its_invariants_hold(tmp_path):
     peer = pages["peer"]
     assert peer["requests"] > 0 and peer["bad_status"] == 0 and peer["errors"] == 0
     assert peer["registry_list_times"] > 0
+
+    # The growth curve: each size seeded, imported and swept; the time per row at each.
+    growth = results["growth"]
+    assert [point["rows"] for point in growth["points"]] == list(run.GROWTH_SIZES["smoke"])
+    for point in growth["points"]:
+        assert point["roster_rows"] == point["rows"] and point["roster_changed"] == point["rows"] // 10, point
+        assert point["roster_seconds"] > 0 and point["sweep_seconds"] > 0, point
+        assert point["sweep_changed"] > 0, point
+    assert growth["roster_growth"] > 0 and growth["sweep_growth"] > 0
 
     # Every goal the harness names has a figure in the results, and the markdown shows them all.
     figures = results["goal_figures"]
