@@ -650,7 +650,7 @@ def growth_scale(rows):
     return seed.Scale(
         f"growth-{rows}",
         employees=rows,
-        units=max(10, rows // 100),
+        units=max(10, min(1_000, rows // 100)),  # unit codes have four digits
         accounts=max(10, rows // 10),
         grants=rows,
         requests=max(10, min(5_000, rows // 20)),
