@@ -926,6 +926,8 @@ def main(argv=None):
             results["roster_import"] = measure_roster(Path(workdir), args.repeats)
         results["sweep"] = {"10%": measure_sweep(10, args.repeats), "100%": measure_sweep(1, args.repeats)}
         results["pages"] = measure_pages(seconds)
+        # What is measured so far is kept should the growth curve fail (it seeds a million rows).
+        args.output.write_text(json.dumps(results, indent=2) + "\n")
         if not args.no_growth:
             results["growth"] = measure_growth(args.growth_sizes or GROWTH_SIZES[scale.name], run_prefix)
     finally:

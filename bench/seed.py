@@ -109,7 +109,8 @@ def seed(scale: Scale):
         INSERT INTO governance_employee (id, employee_number, first_name, last_name, email, job_title,
             business_unit_id, manager_id, employment_status, role_changed_at, in_hr_roster, roster_missing_since,
             user_id, created_at, updated_at, management_path)
-        SELECT i, 'E' || lpad(i::text, 6, '0'), 'First' || i, 'Last' || i, 'e' || i || '@calgary.ca',
+        SELECT i, 'E' || CASE WHEN i < 1000000 THEN lpad(i::text, 6, '0') ELSE i::text END,
+            'First' || i, 'Last' || i, 'e' || i || '@calgary.ca',
             CASE WHEN i = 1 THEN 'City Manager' WHEN i <= 111 THEN 'Director' WHEN i <= 1111 THEN 'Manager'
                  ELSE 'Coordinator' END,
             CASE WHEN i >= %(block)s THEN 1 + (%(manager)s / 100) %% %(units)s ELSE 1 + (i / 100) %% %(units)s END,
