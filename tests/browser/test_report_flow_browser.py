@@ -112,6 +112,10 @@ def test_an_employee_reports_an_impersonation_that_csc_refers_to_security(page, 
     expect(page.get_by_role("table", name="The closest official City accounts")).to_contain_text("Calgary Parks")
     screenshot = page.get_by_role("img", name=f"Screenshot attached to report {report.reference}")
     expect(screenshot).to_be_visible()
+    # Visible means laid out, not decoded: wait until the browser has the picture (a broken one never is).
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.report-screenshot'); return img.complete && img.naturalWidth > 0; }"
+    )
     assert page.evaluate("document.querySelector('.report-screenshot').naturalWidth") == 390
     accessible_at_both_widths(page)
     page.get_by_role("button", name="Assign to me").click()
